@@ -1,0 +1,3 @@
+from govcat.cli import main
+
+main()

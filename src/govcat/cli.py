@@ -1,0 +1,165 @@
+"""The command line: options parsed into a settings object, then ``run(settings) -> exit code``.
+
+Exit codes (fixed): 0 no finding at or above --fail-on; 1 findings at or above it;
+2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from govcat import __version__
+from govcat.workspace import UsageError
+
+FAIL_LEVELS = {"error": ("error",), "warning": ("error", "warning"), "never": ()}
+
+
+def _guard(command: Callable[..., int]) -> Callable[..., None]:
+    """Usage errors and any unexpected failure end as a clear message and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = command(*args, **kwargs)
+        except UsageError as exc:
+            click.echo(f"govcat: {exc}", err=True)
+            sys.exit(2)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # a bug: say so plainly, never a traceback to a department
+            click.echo(f"govcat: 内部错误（internal error）：{type(exc).__name__}: {exc}\n"
+                       "请把命令和输入文件报告给标准维护方。设置 GOVCAT_DEBUG=1 可查看调用栈。", err=True)
+            if os.environ.get("GOVCAT_DEBUG"):
+                raise
+            sys.exit(2)
+        sys.exit(code)
+
+    return wrapper
+
+
+def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
+
+
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> date:
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"应为 YYYY-MM-DD 格式的日期：{value}") from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="govcat")
+def main() -> None:
+    """govcat — 政务数据目录标准库：目录标准、代码生成与目录校验。"""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["auto", "text", "json", "github"]), default="auto",
+              show_default=True, help="输出格式；auto 在 GitHub Actions 中为 github，否则为 text。")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是标准输出。")
+@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="更新及时性的判定日期（默认今天）。")
+@click.option("--registry", type=click.Path(path_type=Path, dir_okay=False), help="提供方名录文件。")
+@click.option("--fail-on", type=click.Choice(list(FAIL_LEVELS)), default="error", show_default=True,
+              help="达到该级别的发现时以 1 退出。")
+@click.option("--select", multiple=True, metavar="CODES", help="只运行这些规则（代码或前缀，逗号分隔）。")
+@click.option("--ignore", multiple=True, metavar="CODES", help="不运行这些规则（代码或前缀，逗号分隔）。")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="消息语言。")
+@_guard
+def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date, registry: Path | None,
+             fail_on: str, select: tuple[str, ...], ignore: tuple[str, ...], lang: str) -> int:
+    """校验目录文件或文件夹（默认 ./catalogs）。"""
+    from govcat.engine import Settings
+    from govcat.engine import validate as run_validation
+    from govcat.reporters import REPORTERS
+
+    settings = Settings(paths=list(paths) or [Path("catalogs")], as_of=as_of, registry=registry,
+                        select=_codes(select), ignore=_codes(ignore), lang=lang)
+    report = run_validation(settings)
+    if fmt == "auto":
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    color = fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    rendered = REPORTERS[fmt](report, color)
+    if output is not None:
+        output.write_text(rendered, encoding="utf-8")
+    else:
+        click.echo(rendered, nl=False)
+    failing = FAIL_LEVELS[fail_on]
+    return 1 if any(f.severity in failing for f in report.findings) else 0
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@_guard
+def rules(lang: str) -> int:
+    """列出全部校验规则。"""
+    from govcat.rules import RULES
+
+    width = max(len(r.name) for r in RULES)
+    for r in RULES:
+        summary = r.doc.split("\n\n")[0].replace("## 检查内容", "").strip().split("\n")[0]
+        click.echo(f"{r.code}  {r.severity:<7}  {r.name:<{width}}  {summary if lang == 'zh' else ''}".rstrip())
+    return 0
+
+
+@main.command()
+@click.argument("code")
+@_guard
+def explain(code: str) -> int:
+    """显示一条规则的说明（与文档站规则页相同）。"""
+    from govcat import suggest
+    from govcat.report import DOCS_URL
+    from govcat.rules import BY_CODE
+
+    rule = BY_CODE.get(code.strip().upper())
+    if rule is None:
+        guess = suggest.nearest(code.upper(), BY_CODE, cutoff=50) or suggest.nearest(
+            code, {r.name: r.code for r in BY_CODE.values()}, cutoff=50)
+        raise UsageError(f"未知的规则：{code}" + (f"；是否是 {guess}？" if guess else "") + "（`govcat rules` 列出全部规则）")
+    click.echo(f"# {rule.code} {rule.name}（默认级别：{rule.severity}）\n")
+    click.echo(f"消息：{rule.zh}\nMessage: {rule.en}\n")
+    click.echo(rule.doc)
+    click.echo(f"\n{DOCS_URL}/rules/{rule.code}/")
+    return 0
+
+
+@main.command()
+@click.argument("targets", nargs=-1)
+@click.option("--check", is_flag=True, help="只比较：生成物过期时打印差异并以 1 退出。")
+@_guard
+def generate(targets: tuple[str, ...], check: bool) -> int:
+    """由标准生成产物（json-schema、standard ……）；--check 检查已提交的产物是否最新。"""
+    from govcat import resources
+    from govcat.generators import TARGETS, writer
+
+    unknown = [t for t in targets if t not in TARGETS]
+    if unknown:
+        raise UsageError(f"未知的生成目标：{'、'.join(unknown)}；可选：{'、'.join(TARGETS)}")
+    root = resources.repo_root()
+    if root is None:
+        raise UsageError("generate 需要在 govcat 源码仓库中运行（找不到 schema/govcat.yaml）")
+    try:
+        files = {rel: text for t in (targets or tuple(TARGETS)) for rel, text in TARGETS[t](root).items()}
+    except ImportError as exc:
+        raise UsageError(f"生成需要 LinkML：pip install 'govcat[schema]'（{exc}）") from exc
+    if check:
+        diffs = writer.stale(root, files)
+        for diff in diffs:
+            click.echo(diff)
+        click.echo(f"{len(diffs)} 个生成物已过期，请运行 govcat generate" if diffs else f"{len(files)} 个生成物均为最新",
+                   err=True)
+        return 1 if diffs else 0
+    for rel in writer.write(root, files):
+        click.echo(f"已生成 {rel}", err=True)
+    return 0

@@ -1,0 +1,78 @@
+"""Schema conformance: the generated JSON Schema, run by jsonschema-rs, errors kept as plain data.
+
+The GC1xx rules turn these errors into findings, one vocabulary for departments. Numbers written
+where the standard wants text (``division: 330100``, ``standard_version: 1.0``) are read as the text
+the department typed — YAML typed them, the department did not — so codes stay strings.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import jsonschema_rs
+
+from govcat import resources
+from govcat.loader import Document
+from govcat.sourcemap import escape_token
+
+SCHEMA_FILES = {"catalog": "catalog.schema.json", "registry": "registry.schema.json"}
+ROOT_CLASS = {"catalog": "Catalog", "registry": "Registry"}
+
+
+@dataclass(frozen=True)
+class SchemaError:
+    keyword: str
+    pointer: str
+    value: Any
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@cache
+def validator(role: str) -> Any:
+    with open(resources.generated(SCHEMA_FILES[role]), encoding="utf-8") as fh:
+        schema = json.load(fh)
+    return jsonschema_rs.validator_for(schema, validate_formats=True)
+
+
+def _pointer(path: list[str | int]) -> str:
+    return "".join("/" + escape_token(str(t)) for t in path)
+
+
+def _set(data: Any, path: list[str | int], value: Any) -> None:
+    for token in path[:-1]:
+        data = data[token]
+    data[path[-1]] = value
+
+
+def check(doc: Document) -> list[SchemaError]:
+    """Validate the document; store and return its normalised schema errors."""
+    if doc.data is None:
+        return []
+    checker = validator(doc.role)
+    for _ in range(2):  # a second pass once numbers typed as text have been read as text
+        raw = list(checker.iter_errors(doc.data))
+        coerced = False
+        for error in raw:
+            kind = error.kind
+            if type(kind).__name__ != "Type" or "string" not in kind.as_dict().get("types", []):
+                continue
+            path = list(error.instance_path)
+            raw_text = doc.numbers.get(_pointer(path))
+            if raw_text is not None:
+                _set(doc.data, path, raw_text)
+                coerced = True
+        if not coerced:
+            break
+    doc.schema_errors = [
+        SchemaError(_keyword(e.kind), _pointer(list(e.instance_path)), e.instance, e.kind.as_dict())
+        for e in raw
+    ]
+    return doc.schema_errors
+
+
+def _keyword(kind: Any) -> str:
+    name = type(kind).__name__
+    return name[0].lower() + name[1:]

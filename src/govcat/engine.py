@@ -1,0 +1,108 @@
+"""The engine: load every file, check conformance, build the workspace index once, run the rules,
+and turn their hits into located findings. Positions are resolved only for findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from govcat import conformance, index, loader, standard
+from govcat.access import items_of, obj, text
+from govcat.report import Finding, Report
+from govcat.rules import RULES, Rule
+from govcat.rules.base import Context, Hit
+from govcat.sourcemap import Span, resolve, split
+from govcat.workspace import UsageError, Workspace, discover, display
+
+
+@dataclass
+class Settings:
+    paths: list[Path]
+    as_of: date = field(default_factory=date.today)
+    registry: Path | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    lang: str = "zh"
+    cwd: Path = field(default_factory=Path.cwd)
+
+
+def active_rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
+    """Rules chosen by code or code prefix (`GC4` = every GC4xx), as ruff selects."""
+    for code in (*select, *ignore):
+        if not any(r.code.startswith(code) for r in RULES):
+            raise UsageError(f"未知的规则代码：{code}（`govcat rules` 列出全部规则）")
+    chosen = [r for r in RULES if not select or any(r.code.startswith(c) for c in select)]
+    return [r for r in chosen if not any(r.code.startswith(c) for c in ignore)]
+
+
+def _registry_table(doc: loader.Document) -> dict[str, dict[str, Any]] | None:
+    if not doc.loaded:
+        return None
+    table: dict[str, dict[str, Any]] = {}
+    for dept in items_of(obj(doc.data).get("departments")):
+        code = text(obj(dept).get("code"))
+        if code:
+            table.setdefault(code, dept)
+    return table
+
+
+def _record(doc: loader.Document, pointer: str) -> dict[str, Any] | None:
+    tokens = split(pointer)
+    if doc.role != "catalog" or len(tokens) < 2 or tokens[0] != "resources" or not tokens[1].isdigit():
+        return None
+    resources = items_of(obj(doc.data).get("resources"))
+    i = int(tokens[1])
+    res = obj(resources[i]) if i < len(resources) else {}
+    code, name = res.get("code"), res.get("name")
+    return {"code": code if isinstance(code, str) else None, "name": name if isinstance(name, str) else None}
+
+
+def _finding(rule: Rule, hit: Hit, doc: loader.Document, lang: str) -> Finding:
+    span: Span | None = hit.span or resolve(doc.sourcemap, hit.pointer)
+    return Finding(
+        code=rule.code, name=rule.name, severity=hit.severity or rule.severity,
+        message=rule.message(lang, hit.args), file=doc.display,
+        line=span.line if span else None, column=span.column if span else None,
+        end_line=span.end_line if span else None, end_column=span.end_column if span else None,
+        pointer=hit.pointer, sheet=span.sheet if span else None, cell=span.cell if span else None,
+        record=_record(doc, hit.pointer),
+    )
+
+
+def load_workspace(ws: Workspace, cwd: Path) -> tuple[list[loader.Document], loader.Document]:
+    docs = [loader.load(path, display(path, cwd)) for path in ws.catalogs]
+    registry = loader.load(ws.registry, display(ws.registry, cwd), role="registry")
+    for doc in (*docs, registry):
+        if doc.data is not None:
+            conformance.check(doc)
+    return docs, registry
+
+
+def validate(settings: Settings) -> Report:
+    rules = active_rules(settings.select, settings.ignore)
+    ws = discover(settings.paths, settings.registry)
+    std = standard.load()
+    docs, registry = load_workspace(ws, settings.cwd)
+    ctx = Context(std=std, index=index.build(docs, _registry_table(registry), ws.registry_dir),
+                  as_of=settings.as_of)
+    report = Report(standard_version=std.version, as_of=settings.as_of.isoformat(), lang=settings.lang,
+                    files=len(docs))
+    checked = [*docs, registry] if ws.registry_in_scope else docs
+    for doc in checked:
+        for rule in rules:
+            if doc.role in rule.roles:
+                report.findings.extend(_finding(rule, hit, doc, settings.lang) for hit in rule.check(doc, ctx))
+        if doc.role == "catalog":
+            for _, res in _resources(doc):
+                report.resources += 1
+                report.items += len(items_of(res.get("items")))
+    if ws.registry_in_scope:
+        report.files += 1
+    report.findings.sort(key=Finding.sort_key)
+    return report
+
+
+def _resources(doc: loader.Document) -> list[tuple[int, dict[str, Any]]]:
+    return [(i, r) for i, r in enumerate(items_of(obj(doc.data).get("resources"))) if isinstance(r, dict)]

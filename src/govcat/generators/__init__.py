@@ -1,0 +1,44 @@
+"""Generators: pure functions from the schema to ``{relative path: text}``, run by one writer.
+
+Each target imports LinkML lazily: generation is an authoring task (``pip install govcat[schema]``);
+the validator only reads what these wrote into ``generated/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+Generator = Callable[[Path], dict[str, str]]
+
+
+def _json_schema(root: Path) -> dict[str, str]:
+    from govcat.generators import jsonschema
+
+    return jsonschema.generate(root)
+
+
+def _standard(root: Path) -> dict[str, str]:
+    from govcat.generators import standard_index
+
+    return standard_index.generate(root)
+
+
+# The explicit registry of targets, in the order `govcat generate` runs them.
+TARGETS: dict[str, Generator] = {
+    "json-schema": _json_schema,
+    "standard": _standard,
+}
+
+
+def notes(element: Any) -> dict[str, str]:
+    """A LinkML element's annotations as plain strings (SchemaView hands back dicts or JsonObjs)."""
+    annotations = element.annotations or {}
+    pairs = annotations.items() if isinstance(annotations, dict) else annotations._items()
+    return {str(k): str(getattr(v, "value", v)) for k, v in pairs}
+
+
+def header(target: str) -> str:
+    """The first-line notice every generated file carries."""
+    return f"本文件由 `govcat generate {target}` 生成，请勿手工编辑。"

@@ -1,0 +1,68 @@
+"""Findings and the report: what a run found, in the shape SPEC §3.3 fixes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from govcat import __version__
+
+DOCS_URL = "https://govcat.example.org"
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    name: str
+    severity: str
+    message: str
+    file: str
+    line: int | None
+    column: int | None
+    end_line: int | None
+    end_column: int | None
+    pointer: str
+    sheet: str | None
+    cell: str | None
+    record: dict[str, Any] | None
+
+    @property
+    def url(self) -> str:
+        return f"{DOCS_URL}/rules/{self.code}/"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code, "name": self.name, "severity": self.severity, "message": self.message,
+            "file": self.file, "line": self.line, "column": self.column,
+            "end_line": self.end_line, "end_column": self.end_column, "pointer": self.pointer,
+            "sheet": self.sheet, "cell": self.cell, "record": self.record, "url": self.url,
+        }
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.file, self.line or 0, self.column or 0, self.code, self.pointer)
+
+
+@dataclass
+class Report:
+    standard_version: str
+    as_of: str
+    lang: str = "zh"
+    files: int = 0
+    resources: int = 0
+    items: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "tool": {"name": "govcat", "version": __version__},
+            "standard": {"version": self.standard_version},
+            "as_of": self.as_of,
+            "summary": {"files": self.files, "resources": self.resources, "items": self.items,
+                        "error": self.count("error"), "warning": self.count("warning"),
+                        "info": self.count("info")},
+            "findings": [f.as_dict() for f in self.findings],
+        }

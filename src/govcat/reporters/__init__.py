@@ -1,0 +1,16 @@
+"""Reporters: a registry keyed by format name; each is a pure ``render(report, color) -> str``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from govcat.report import Report
+from govcat.reporters import github, json_format, text
+
+Render = Callable[[Report, bool], str]
+
+REPORTERS: dict[str, Render] = {
+    "text": text.render,
+    "json": json_format.render,
+    "github": github.render,
+}

@@ -1,0 +1,78 @@
+"""What a rule is: a stable code, a kebab-case name, a default severity, zh and en message
+templates, and a check function whose docstring is the rule's docs page
+(headings 检查内容 / 为什么 / 示例 / 修正).
+
+A check looks at plain data and yields Hits — a JSON Pointer and template arguments. It never
+computes positions: the engine resolves pointers through the document's SourceMap.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from govcat.i18n import L10n
+from govcat.loader import Document
+from govcat.sourcemap import Span
+
+if TYPE_CHECKING:
+    from govcat.index import Index
+    from govcat.standard import Standard
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Hit:
+    pointer: str
+    args: dict[str, Any] = field(default_factory=dict)
+    span: Span | None = None  # only load-time problems know their span up front
+    severity: str | None = None  # a rule may report a milder case below its default
+
+
+@dataclass
+class Context:
+    """What every check may look at besides its document: one per validation run."""
+
+    std: Standard
+    index: Index
+    as_of: date
+
+
+Check = Callable[[Document, Context], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: str
+    zh: str
+    en: str
+    check: Check
+    roles: tuple[str, ...] = ("catalog",)
+
+    @property
+    def doc(self) -> str:
+        return inspect.getdoc(self.check) or ""
+
+    def message(self, lang: str, args: dict[str, Any]) -> str:
+        template = self.en if lang == "en" else self.zh
+        local = {k: (v.en if lang == "en" else v.zh) if isinstance(v, L10n) else v for k, v in args.items()}
+        return template.format_map(_Args(local))
+
+
+class _Args(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def rule(code: str, name: str, severity: str, zh: str, en: str,
+         roles: tuple[str, ...] = ("catalog",)) -> Callable[[Check], Rule]:
+    def wrap(check: Check) -> Rule:
+        return Rule(code, name, severity, zh, en, check, roles)
+
+    return wrap

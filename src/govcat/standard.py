@@ -1,0 +1,127 @@
+"""The standard at run time: ``generated/standard.json`` loaded into lookups the rules use."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache, cached_property
+from typing import Any
+
+from govcat import resources
+
+_PUNCT = re.compile(r"[\s\u3000\W_]+", re.UNICODE)
+
+
+def normalise_name(name: str) -> str:
+    """A name without spaces and punctuation (ASCII and full-width), for uniqueness comparisons."""
+    return _PUNCT.sub("", name).casefold()
+
+
+@dataclass(frozen=True)
+class Element:
+    id: str
+    slot: str
+    title: str
+    aliases: tuple[str, ...]
+    data_type: str | None
+    format: str | None
+    fixed_length: int | None
+    max_length: int | None
+    sensitivity: str
+    steward: str | None
+    status: str
+    replaced_by: str | None
+    category: str | None
+
+    @property
+    def personal(self) -> bool:
+        return self.sensitivity in ("个人信息", "敏感个人信息")
+
+    @property
+    def retired(self) -> bool:
+        return self.status == "废止"
+
+
+class Standard:
+    def __init__(self, raw: dict[str, Any]) -> None:
+        self.raw = raw
+        self.version: str = raw["version"]
+        self.supported_versions: list[str] = raw["supported_versions"]
+        self.classes: dict[str, Any] = raw["classes"]
+        self.frequencies: dict[str, Any] = raw["frequencies"]
+        self.grace_days: int = raw["grace_days"]
+        self.resource_classes: dict[str, Any] = raw["resource_classes"]
+        self.resource_items: dict[str, Any] = raw["resource_items"]
+        self.formats: dict[str, list[str]] = raw["formats"]
+        self.data_types: dict[str, str] = raw["data_types"]
+        self.elements: dict[str, Element] = {
+            key: Element(
+                id=key, slot=e["slot"], title=e["title"], aliases=tuple(e["aliases"]),
+                data_type=e["data_type"], format=e["format"], fixed_length=e["fixed_length"],
+                max_length=e["max_length"], sensitivity=e["sensitivity"], steward=e["steward"],
+                status=e["status"], replaced_by=e["replaced_by"], category=e["category"],
+            )
+            for key, e in raw["elements"].items()
+        }
+
+    # --- frequencies -------------------------------------------------------------------------
+    @cached_property
+    def frequency_aliases(self) -> dict[str, str]:
+        return {alias: value for value, f in self.frequencies.items() for alias in f["aliases"]}
+
+    def frequency(self, value: object) -> str | None:
+        """The standard frequency a declared value means (itself or an accepted alias), or None."""
+        if not isinstance(value, str):
+            return None
+        value = value.strip()
+        if value in self.frequencies:
+            return value
+        return self.frequency_aliases.get(value)
+
+    def rank(self, frequency: str) -> int:
+        return int(self.frequencies[frequency]["rank"])
+
+    # --- elements ----------------------------------------------------------------------------
+    @cached_property
+    def element_names(self) -> dict[str, str]:
+        """Every element title and alias -> element id (titles win over aliases)."""
+        names: dict[str, str] = {}
+        for element in self.elements.values():
+            for alias in element.aliases:
+                names.setdefault(alias, element.id)
+        for element in self.elements.values():
+            names[element.title] = element.id
+        return names
+
+    # --- fields ------------------------------------------------------------------------------
+    def field(self, class_name: str, name: str) -> dict[str, Any] | None:
+        return self.classes.get(class_name, {}).get("fields", {}).get(name)
+
+    def class_at(self, root_class: str, tokens: list[str]) -> str | None:
+        """The class of the object a pointer's tokens lead to (``resources/3/sharing`` -> Sharing)."""
+        current: str | None = root_class
+        expect_index = False
+        for token in tokens:
+            if current is None:
+                return None
+            if expect_index:
+                expect_index = False
+                if token.isdigit():
+                    continue
+            spec = self.field(current, token)
+            if spec is None:
+                return None
+            current = spec["range"]
+            expect_index = spec["multivalued"]
+        return current
+
+    def title(self, class_name: str | None, name: str) -> str:
+        spec = self.field(class_name, name) if class_name else None
+        return spec["title"] if spec and spec.get("title") else name
+
+
+@cache
+def load() -> Standard:
+    with open(resources.generated("standard.json"), encoding="utf-8") as fh:
+        return Standard(json.load(fh))
