@@ -126,7 +126,8 @@ def explain(code: str) -> int:
     if rule is None:
         guess = suggest.nearest(code.upper(), BY_CODE, cutoff=50) or suggest.nearest(
             code, {r.name: r.code for r in BY_CODE.values()}, cutoff=50)
-        raise UsageError(f"未知的规则：{code}" + (f"；是否是 {guess}？" if guess else "") + "（`govcat rules` 列出全部规则）")
+        did_you_mean = f"；是否是 {guess}？" if guess else ""
+        raise UsageError(f"未知的规则：{code}{did_you_mean}（`govcat rules` 列出全部规则）")
     click.echo(f"# {rule.code} {rule.name}（默认级别：{rule.severity}）\n")
     click.echo(f"消息：{rule.zh}\nMessage: {rule.en}\n")
     click.echo(rule.doc)
@@ -157,9 +158,34 @@ def generate(targets: tuple[str, ...], check: bool) -> int:
         diffs = writer.stale(root, files)
         for diff in diffs:
             click.echo(diff)
-        click.echo(f"{len(diffs)} 个生成物已过期，请运行 govcat generate" if diffs else f"{len(files)} 个生成物均为最新",
-                   err=True)
+        summary = f"{len(diffs)} 个生成物已过期，请运行 govcat generate" if diffs else f"{len(files)} 个生成物均为最新"
+        click.echo(summary, err=True)
         return 1 if diffs else 0
     for rel in writer.write(root, files):
         click.echo(f"已生成 {rel}", err=True)
+    return 0
+
+
+@main.command()
+@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="更新及时性的判定日期（默认今天）。")
+@_guard
+def build(as_of: date) -> int:
+    """主任务：校验全部目录，生成产物。"""
+    from govcat import resources
+    from govcat.engine import Settings, validate as run_validation
+    from govcat.generators import TARGETS, writer
+    from govcat.reporters import REPORTERS
+
+    root = resources.repo_root()
+    if root is None:
+        raise UsageError("build 需要在 govcat 源码仓库中运行（找不到 schema/govcat.yaml）")
+    report = run_validation(Settings(paths=[root / "catalogs"], as_of=as_of, cwd=root))
+    click.echo(REPORTERS["text"](report, False), nl=False, err=True)
+    if report.count("error"):
+        click.echo("govcat build: 目录有错误，已停止", err=True)
+        return 1
+    files = {rel: text for target in TARGETS.values() for rel, text in target(root).items()}
+    for rel in writer.write(root, files):
+        click.echo(f"已生成 {rel}", err=True)
+    click.echo(f"govcat build: 完成（{report.files} 个文件，{report.resources} 条信息资源）", err=True)
     return 0

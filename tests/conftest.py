@@ -1,0 +1,69 @@
+"""Shared test helpers: run the validator the way a department would, on real files."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govcat.engine import Settings, validate
+from govcat.report import Report
+
+REPO = Path(__file__).resolve().parents[1]
+AS_OF = date(2026, 11, 22)
+
+TEST_REGISTRY = """\
+departments:
+  - {code: "11330100MB0000012X", name: 示范市民政局, level: 市级, division: "330100"}
+  - {code: "11330100MB0000010P", name: 示范市公安局, level: 市级, division: "330100"}
+"""
+DEFAULT_PROVIDER = "11330100MB0000012X"
+
+
+def _bytes(content: str | bytes | dict[str, str]) -> bytes:
+    """File content: text (UTF-8), raw bytes, or `{text, encoding}` / `{base64}` for encoding cases."""
+    if isinstance(content, bytes):
+        return content
+    if isinstance(content, dict):
+        if "base64" in content:
+            return base64.b64decode(content["base64"])
+        return content["text"].encode(content.get("encoding", "utf-8"))
+    return content.encode("utf-8")
+
+
+def write_workspace(root: Path, files: dict[str, Any]) -> Path:
+    """Files keyed by path under the workspace; a bare name goes to the default provider's folder."""
+    catalogs = root / "catalogs"
+    catalogs.mkdir(parents=True, exist_ok=True)
+    if "catalogs/departments.yaml" not in files:
+        (catalogs / "departments.yaml").write_text(TEST_REGISTRY, encoding="utf-8")
+    for name, content in files.items():
+        path = root / name if "/" in name else catalogs / DEFAULT_PROVIDER / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(_bytes(content))
+    return catalogs
+
+
+def run(root: Path, paths: list[Path] | None = None, **settings: object) -> Report:
+    options = {"as_of": AS_OF, "cwd": root, **settings}
+    return validate(Settings(paths=paths or [root / "catalogs"], **options))  # type: ignore[arg-type]
+
+
+def govcat(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The real CLI in a new process, as CI and pre-commit run it."""
+    return subprocess.run([sys.executable, "-m", "govcat", *args], cwd=cwd, capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path):  # type: ignore[no-untyped-def]
+    def make(files: dict[str, str]) -> Path:
+        write_workspace(tmp_path, files)
+        return tmp_path
+
+    return make
