@@ -105,3 +105,9 @@ def test_linkml_lint_is_clean() -> None:
     result = subprocess.run([str(lint), "--config", str(REPO / ".linkmllint.yaml"), str(REPO / "schema")],
                             capture_output=True, text=True, cwd=REPO, timeout=300)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+
+
+def test_large_code_sets_match_their_data_files() -> None:
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "build_code_sets.py"), "--check"],
+                            capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]

@@ -11,12 +11,13 @@ from govcat.rules.base import Context, Hit, rule
 from govcat.rules.resource import where
 from govcat.sourcemap import join
 
-# Steward departments (数据元 `steward`) and the words a provider's name uses for them.
+# Steward departments (the data elements' `steward`) and the other words a provider's name may use
+# for them; a steward missing here is matched by its own name (公安 in 示范市公安局).
 STEWARD_NAMES = {
-    "人社": ("人社", "人力资源和社会保障"),
+    "人力资源社会保障": ("人力资源社会保障", "人力资源和社会保障", "人社"),
     "卫生健康": ("卫生健康", "卫健"),
     "市场监管": ("市场监管", "市场监督管理"),
-    "自然资源": ("自然资源",),
+    "组织": ("组织部",),
 }
 
 
