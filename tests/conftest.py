@@ -25,11 +25,31 @@ departments:
 DEFAULT_PROVIDER = "11330100MB0000012X"
 
 
-def _bytes(content: str | bytes | dict[str, str]) -> bytes:
-    """File content: text (UTF-8), raw bytes, or `{text, encoding}` / `{base64}` for encoding cases."""
+def _workbook(sheets: dict[str, list[list[Any]]]) -> bytes:
+    """An .xlsx written by openpyxl: sheet name -> rows (a value `=date:2025-03-01` is a real date cell)."""
+    import io
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name, rows in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in rows:
+            sheet.append([date.fromisoformat(v[6:]) if isinstance(v, str) and v.startswith("=date:") else v
+                          for v in (row or [])])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _bytes(content: str | bytes | dict[str, Any]) -> bytes:
+    """File content: text (UTF-8), raw bytes, `{text, encoding}` / `{base64}` or `{workbook: {sheet: rows}}`."""
     if isinstance(content, bytes):
         return content
     if isinstance(content, dict):
+        if "workbook" in content:
+            return _workbook(content["workbook"])
         if "base64" in content:
             return base64.b64decode(content["base64"])
         return content["text"].encode(content.get("encoding", "utf-8"))

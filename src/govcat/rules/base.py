@@ -9,7 +9,7 @@ computes positions: the engine resolves pointers through the document's SourceMa
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -68,6 +68,13 @@ class Rule:
 class _Args(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         return ""
+
+
+def problems(doc: Document, code: str) -> Iterator[Hit]:
+    """Hits for what the loader already found under this rule's code (it knows their spans)."""
+    for p in doc.problems:
+        if p.code == code:
+            yield Hit(p.pointer, p.args, p.span)
 
 
 def rule(code: str, name: str, severity: str, zh: str, en: str,

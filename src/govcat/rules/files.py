@@ -9,15 +9,9 @@ from collections.abc import Iterator
 
 from govcat.i18n import L10n
 from govcat.loader import Document
-from govcat.rules.base import Context, Hit, rule
+from govcat.rules.base import Context, Hit, problems, rule
 
 BOTH = ("catalog", "registry")
-
-
-def _problems(doc: Document, code: str) -> Iterator[Hit]:
-    for p in doc.problems:
-        if p.code == code:
-            yield Hit(p.pointer, p.args, p.span)
 
 
 @rule("GC001", "yaml-syntax-error", "error",
@@ -39,7 +33,7 @@ def yaml_syntax_error(doc: Document, ctx: Context) -> Iterator[Hit]:
     ## 修正
     按提示的行列检查缩进（只用空格，不用 Tab）、冒号后的空格和成对的引号。
     """
-    return _problems(doc, "GC001")
+    return problems(doc, "GC001")
 
 
 @rule("GC002", "duplicate-key", "error",
@@ -63,7 +57,7 @@ def duplicate_key(doc: Document, ctx: Context) -> Iterator[Hit]:
     ## 修正
     删除或合并重复的键，只保留正确的那一个值。
     """
-    return _problems(doc, "GC002")
+    return problems(doc, "GC002")
 
 
 @rule("GC003", "file-encoding", "error",
@@ -84,7 +78,7 @@ def file_encoding(doc: Document, ctx: Context) -> Iterator[Hit]:
     ## 修正
     用 `iconv -f GB18030 -t UTF-8 原文件 > 新文件` 转换，或在编辑器中另存为 UTF-8。
     """
-    return _problems(doc, "GC003")
+    return problems(doc, "GC003")
 
 
 @rule("GC004", "input-limit", "error",
@@ -107,7 +101,7 @@ def input_limit(doc: Document, ctx: Context) -> Iterator[Hit]:
     ## 修正
     目录只登记元数据，不要放入数据本身；把过大的目录拆成多个文件；不要使用锚点和别名。
     """
-    for hit in _problems(doc, "GC004"):
+    for hit in problems(doc, "GC004"):
         limit, value = hit.args.get("limit"), hit.args.get("value")
         what = {
             "size": L10n(f"文件大小 {value} 超过上限 64 MiB", f"file size {value} exceeds 64 MiB"),
@@ -134,7 +128,7 @@ def unsupported_file(doc: Document, ctx: Context) -> Iterator[Hit]:
     ## 修正
     YAML 目录使用 `.yaml` 扩展名；Excel 目录请用 `govcat template` 生成的模板另存为 `.xlsx`。
     """
-    return _problems(doc, "GC005")
+    return problems(doc, "GC005")
 
 
 @rule("GC006", "spreadsheet-structure", "error",
@@ -152,7 +146,7 @@ def spreadsheet_structure(doc: Document, ctx: Context) -> Iterator[Hit]:
     ## 修正
     用 `govcat template` 生成的模板填写，不要改动工作表名称和表头文字（列的顺序可以调整）。
     """
-    return _problems(doc, "GC006")
+    return problems(doc, "GC006")
 
 
 

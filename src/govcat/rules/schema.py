@@ -15,7 +15,7 @@ from govcat.access import obj, resources
 from govcat.conformance import ROOT_CLASS, SchemaError
 from govcat.i18n import L10n
 from govcat.loader import Document
-from govcat.rules.base import Context, Hit, rule
+from govcat.rules.base import Context, Hit, problems, rule
 from govcat.sourcemap import join, parent, split
 
 BOTH = ("catalog", "registry")
@@ -109,6 +109,7 @@ def unknown_field(doc: Document, ctx: Context) -> Iterator[Hit]:
     ## 修正
     改用提示的标准字段名；确需扩展的元数据请通过标准修订的合并请求提出。
     """
+    yield from problems(doc, "GC102")  # workbook headers that are not standard columns
     for error in _errors(doc, "additionalProperties"):
         fields = (ctx.std.classes.get(class_of(doc, ctx, error.pointer) or "", {})).get("fields", {})
         by_title = {spec["title"]: name for name, spec in fields.items() if spec.get("title")}
@@ -136,6 +137,7 @@ def wrong_type(doc: Document, ctx: Context) -> Iterator[Hit]:
     ## 修正
     按目录标准的类型填写；列表用 `- ` 开头的多行，映射用 `键: 值`。空值的可选字段直接删除即可。
     """
+    yield from problems(doc, "GC103")  # workbook codes typed into number cells
     for error in _errors(doc, "type"):
         if error.value is None:
             continue  # empty: a required field is GC101, an optional one is simply absent

@@ -1,0 +1,241 @@
+"""Workbooks (SPEC §3.5): an .xlsx filled in from the template -> the same Document as YAML.
+
+Sheets 提供方 (label in column A, value in B), 信息资源 (one row per resource, header row 1) and
+信息项 (one row per item, linked by 信息资源代码). Headers are matched by the standard's Chinese
+field titles, so the columns follow the schema and their order is free. Every value keeps its
+sheet and cell, so findings read `信息资源!F7`.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date, datetime
+from typing import Any
+
+from govcat import suggest
+from govcat.i18n import L10n
+from govcat.loader import Document, Problem
+from govcat.sourcemap import DictSourceMap, Span, join
+from govcat.standard import Standard
+from govcat.standard import load as load_standard
+
+PROVIDER_SHEET, RESOURCE_SHEET, ITEM_SHEET = "提供方", "信息资源", "信息项"
+LINK_HEADER = "信息资源代码"
+LIST_SEPARATOR = re.compile(r"[;；]")
+# Objects whose fields are flattened into columns of the resource sheet.
+NESTED = ("classification", "format", "sharing", "opening", "mount")
+_CN_DATE = re.compile(r"^\s*(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?\s*$")
+
+
+def resource_columns(std: Standard) -> dict[str, tuple[str, ...]]:
+    """Chinese column title -> field path of a resource, from the standard's titles."""
+    columns: dict[str, tuple[str, ...]] = {}
+    for name, spec in std.classes["InformationResource"]["fields"].items():
+        if name in NESTED:
+            for sub, sub_spec in std.classes[spec["range"]]["fields"].items():
+                columns[sub_spec["title"]] = (name, sub)
+        elif name != "items":
+            columns[spec["title"]] = (name,)
+    return columns
+
+
+def item_columns(std: Standard) -> dict[str, str]:
+    return {spec["title"]: name for name, spec in std.classes["InformationItem"]["fields"].items()}
+
+
+def provider_rows(std: Standard) -> dict[str, tuple[str, ...]]:
+    provider = std.classes["Provider"]["fields"]
+    return {provider["code"]["title"]: ("provider", "code"), provider["name"]["title"]: ("provider", "name"),
+            std.classes["Catalog"]["fields"]["standard_version"]["title"]: ("standard_version",)}
+
+
+def _multivalued(std: Standard, class_name: str, field: str) -> bool:
+    spec = std.field(class_name, field)
+    return bool(spec and spec["multivalued"])
+
+
+class _Reader:
+    def __init__(self, doc: Document, std: Standard) -> None:
+        self.doc, self.std = doc, std
+        self.spans: dict[str, Span] = {}
+
+    def problem(self, code: str, pointer: str, args: dict[str, Any], span: Span | None) -> None:
+        self.doc.problems.append(Problem(code, pointer, args, span))
+
+    def structure(self, zh: str, en: str, span: Span | None = None) -> None:
+        self.problem("GC006", "", {"detail": L10n(zh, en)}, span or Span(1, 1))
+
+    def value(self, cell: Any, pointer: str, field: str, sheet: str) -> Any:
+        """A cell's value as the YAML loader would give it (dates as YYYY-MM-DD, whole floats as int)."""
+        span = Span(cell.row, cell.column, sheet=sheet, cell=cell.coordinate)
+        self.spans[pointer] = span
+        value = cell.value
+        if isinstance(value, datetime):
+            return value.date().isoformat()
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, str):
+            text = value.strip()
+            match = _CN_DATE.match(text)
+            if match and field in ("published_on", "last_updated_on"):
+                try:
+                    return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+                except ValueError:
+                    return text
+            return text if text else None
+        if isinstance(value, float) and value.is_integer() and field in ("length", "precision"):
+            return int(value)
+        if isinstance(value, int | float) and not isinstance(value, bool) and field == "standard_version":
+            return str(value)
+        if isinstance(value, int | float) and not isinstance(value, bool) and field in ("code", "element"):
+            # A code typed into a number cell: Excel may already have rounded it (1.14501E+17).
+            self.problem("GC103", pointer, {"field": field, "expected": L10n("文本", "text"),
+                                            "actual": L10n("数字（可能已丢失精度，请把该列设为文本格式后重新输入）",
+                                                           "a number (precision may be lost; format the column as text)")},
+                         span)
+            return None
+        return value
+
+    def header(self, rows: list[Any], sheet: str, known: dict[str, Any]) -> dict[int, str]:
+        """Column index -> header title; unknown headers are GC102 with the nearest known title."""
+        by_column: dict[int, str] = {}
+        for cell in rows:
+            title = str(cell.value).strip() if cell.value is not None else ""
+            if not title:
+                continue
+            if title in known:
+                by_column[cell.column] = title
+            else:
+                guess = suggest.nearest(title, known, cutoff=50)
+                self.problem("GC102", "", {"key": title, "hint": suggest.did_you_mean(guess)},
+                             Span(cell.row, cell.column, sheet=sheet, cell=cell.coordinate))
+        return by_column
+
+
+def load(doc: Document) -> Document:
+    """Read the workbook at ``doc.path`` into ``doc.data`` and ``doc.sourcemap``."""
+    import openpyxl  # heavy; imported only when a workbook is validated
+
+    try:
+        book = openpyxl.load_workbook(doc.path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        doc.problems.append(Problem("GC006", "", {"detail": L10n(
+            f"无法作为 .xlsx 打开（文件已加密、已损坏，或其实是旧版 .xls）：{type(exc).__name__}",
+            f"cannot be opened as .xlsx (encrypted, damaged or an old .xls): {type(exc).__name__}")}, Span(1, 1)))
+        return doc
+    try:
+        _read(book, doc)
+    finally:
+        book.close()
+    return doc
+
+
+def _read(book: Any, doc: Document) -> None:
+    std = load_standard()
+    reader = _Reader(doc, std)
+    missing = [s for s in (PROVIDER_SHEET, RESOURCE_SHEET, ITEM_SHEET) if s not in book.sheetnames]
+    for sheet in missing:
+        reader.structure(f"缺少工作表“{sheet}”", f"sheet '{sheet}' is missing")
+    if missing:
+        return
+    data: dict[str, Any] = {}
+    labels = provider_rows(std)
+    for row in book[PROVIDER_SHEET].iter_rows(min_col=1, max_col=2):
+        if len(row) < 2 or row[0].value is None:
+            continue
+        label = str(row[0].value).strip()
+        path = labels.get(label)
+        if path is None:
+            continue
+        pointer = "/" + "/".join(path)
+        value = reader.value(row[1], pointer, path[-1], PROVIDER_SHEET)
+        if value is not None:
+            (data.setdefault("provider", {}) if len(path) == 2 else data)[path[-1]] = value
+    columns = resource_columns(std)
+    resources, rows_by_code = _read_resources(reader, book[RESOURCE_SHEET], columns)
+    data["resources"] = resources
+    _read_items(reader, book[ITEM_SHEET], item_columns(std), resources, rows_by_code)
+    doc.data = data
+    doc.sourcemap = DictSourceMap(reader.spans)
+
+
+def _read_resources(reader: _Reader, sheet: Any, columns: dict[str, tuple[str, ...]]
+                    ) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    rows = sheet.iter_rows()
+    header_row = next(rows, ())
+    headers = reader.header(list(header_row), RESOURCE_SHEET, columns)
+    for required in (LINK_HEADER,):
+        if required not in headers.values():
+            reader.structure(f"工作表“{RESOURCE_SHEET}”缺少表头“{required}”",
+                             f"sheet '{RESOURCE_SHEET}' lacks the header '{required}'")
+    resources: list[dict[str, Any]] = []
+    by_code: dict[str, int] = {}
+    for row in rows:
+        cells = [c for c in row if getattr(c, "column", None) in headers and c.value not in (None, "")]
+        if not cells:
+            continue  # blank rows in the middle are skipped, not an end of the sheet
+        index = len(resources)
+        base = join("/resources", index)
+        resource: dict[str, Any] = {}
+        reader.spans[base] = Span(cells[0].row, 1, sheet=RESOURCE_SHEET, cell=f"A{cells[0].row}")
+        for cell in cells:
+            path = columns[headers[cell.column]]
+            pointer = join(base, *path)
+            value = reader.value(cell, pointer, path[-1], RESOURCE_SHEET)
+            if value is None:
+                continue
+            if _multivalued(reader.std, "InformationResource", path[-1]) and len(path) == 1:
+                value = [v.strip() for v in LIST_SEPARATOR.split(str(value)) if v.strip()]
+            target = resource
+            for key in path[:-1]:
+                target = target.setdefault(key, {})
+                reader.spans.setdefault(join(base, key), reader.spans[pointer])
+            target[path[-1]] = value
+        code = resource.get("code")
+        if isinstance(code, str):
+            by_code.setdefault(code, index)
+        resources.append(resource)
+    return resources, by_code
+
+
+def _read_items(reader: _Reader, sheet: Any, columns: dict[str, str], resources: list[dict[str, Any]],
+                by_code: dict[str, int]) -> None:
+    rows = sheet.iter_rows()
+    known: dict[str, Any] = {LINK_HEADER: None, **columns}
+    headers = reader.header(list(next(rows, ())), ITEM_SHEET, known)
+    if LINK_HEADER not in headers.values():
+        reader.structure(f"工作表“{ITEM_SHEET}”缺少第一列“{LINK_HEADER}”",
+                         f"sheet '{ITEM_SHEET}' lacks the column '{LINK_HEADER}'")
+        return
+    for row in rows:
+        cells = {headers[c.column]: c for c in row if getattr(c, "column", None) in headers
+                 and c.value not in (None, "")}
+        if not cells:
+            continue
+        link = cells.get(LINK_HEADER)
+        code = str(link.value).strip() if link is not None else None
+        if code is None or code not in by_code:
+            anchor = link or next(iter(cells.values()))
+            reader.structure(
+                f"信息项所属的信息资源代码“{code or '（空）'}”在“{RESOURCE_SHEET}”工作表中不存在",
+                f"item row names resource code '{code or ''}', which is not on sheet '{RESOURCE_SHEET}'",
+                Span(anchor.row, anchor.column, sheet=ITEM_SHEET, cell=anchor.coordinate))
+            continue
+        index = by_code[code]
+        items = resources[index].setdefault("items", [])
+        base = join("/resources", index, "items", len(items))
+        item: dict[str, Any] = {}
+        first = next(iter(cells.values()))
+        reader.spans[base] = Span(first.row, 1, sheet=ITEM_SHEET, cell=f"A{first.row}")
+        reader.spans.setdefault(join("/resources", index, "items"), reader.spans[base])
+        for title, cell in cells.items():
+            if title == LINK_HEADER:
+                continue
+            field = columns[title]
+            value = reader.value(cell, join(base, field), field, ITEM_SHEET)
+            if field in ("is_key", "sensitive") and isinstance(value, str):
+                value = {"是": True, "否": False}.get(value, value)
+            if value is not None:
+                item[field] = value
+        items.append(item)
