@@ -172,7 +172,8 @@ def generate(targets: tuple[str, ...], check: bool) -> int:
 def build(as_of: date) -> int:
     """主任务：校验全部目录，生成产物。"""
     from govcat import resources
-    from govcat.engine import Settings, validate as run_validation
+    from govcat.engine import Settings
+    from govcat.engine import validate as run_validation
     from govcat.generators import TARGETS, writer
     from govcat.reporters import REPORTERS
 

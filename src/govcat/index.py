@@ -45,7 +45,7 @@ class Index:
 def build(docs: list[Document], registry: dict[str, dict[str, Any]] | None,
           registry_dir: Path | None) -> Index:
     index = Index(registry=registry, registry_dir=registry_dir)
-    refs: list[tuple[Ref, str | None, frozenset[str]]] = []
+    refs: list[tuple[Ref, str | None, frozenset[str], str]] = []
     for doc in docs:
         if doc.role != "catalog":
             continue
@@ -59,8 +59,11 @@ def build(docs: list[Document], registry: dict[str, dict[str, Any]] | None,
                 index.names[(provider or "", normalise_name(name))].append(ref)
             elements = frozenset(e for _, item in items(res, pointer)
                                  if isinstance(e := item.get("element"), str))
-            refs.append((ref, text(obj(res.get("classification")).get("item")), elements))
-    _cross_department(index, refs)
+            refs.append((ref, text(obj(res.get("classification")).get("item")), elements,
+                         text(res.get("published_on")) or "9999-12-31"))
+    # 一数多源 is reported on the later-published resource, whatever order the files were given in.
+    refs.sort(key=lambda r: (r[3], r[0].provider or "", r[0].code or "", r[0].doc.display, r[0].pointer))
+    _cross_department(index, [(ref, item, elements) for ref, item, elements, _ in refs])
     return index
 
 

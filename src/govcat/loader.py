@@ -58,10 +58,7 @@ FATAL_CODES = frozenset({"GC001", "GC003", "GC004", "GC005", "GC006"})
 
 
 class _Loader(yaml.CSafeLoader):  # type: ignore[misc]
-    """libyaml composer with no implicit typing: every plain scalar arrives as text, we type it."""
-
-
-_Loader.yaml_implicit_resolvers = {}
+    """libyaml's parser; typing of plain scalars is ours (see ``_plain_scalar``)."""
 
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
@@ -69,15 +66,11 @@ _FALSE = frozenset({"false", "False", "FALSE"})
 # YAML 1.2 core schema, except that a leading zero keeps the scalar a string (codes like 010100).
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)?\.[0-9]+([eE][-+]?[0-9]+)?|[-+]?(0|[1-9][0-9]*)[eE][-+]?[0-9]+")
-_STR_TAG = "tag:yaml.org,2002:str"
 
 _LIBYAML_HINTS = (
     ("found character '\\t'", "YAML 不允许用 Tab 缩进，请改用空格", "YAML does not allow tabs for indentation"),
     ("mapping values are not allowed", "冒号后缺少空格，或值中含未加引号的冒号", "a value contains an unquoted colon"),
     ("could not find expected ':'", "缺少冒号，或引号未闭合", "a colon is missing or a quote is unclosed"),
-    ("found undefined alias", "引用了未定义的锚点（*别名）", "an alias refers to an undefined anchor"),
-    ("expected a single document", "一个文件只能包含一个 YAML 文档（去掉多余的 ---）",
-     "a file must hold a single YAML document"),
 )
 
 
@@ -95,70 +88,152 @@ def _plain_scalar(text: str) -> Any:
     return text
 
 
-def _scalar(node: yaml.ScalarNode) -> Any:
-    if not node.style and node.tag == _STR_TAG:  # libyaml gives plain scalars style "" (PyYAML: None)
-        return _plain_scalar(node.value)
-    if node.tag.endswith(":int"):
+def _scalar(event: yaml.ScalarEvent) -> Any:
+    tag = event.tag
+    if tag is None or tag == "!":
+        return _plain_scalar(event.value) if not event.style else event.value
+    if tag.endswith(":int"):
         try:
-            return int(node.value)
+            return int(event.value)
         except ValueError:
-            return node.value
-    if node.tag.endswith(":float"):
+            return event.value
+    if tag.endswith(":float"):
         try:
-            return float(node.value)
+            return float(event.value)
         except ValueError:
-            return node.value
-    if node.tag.endswith(":bool"):
-        return node.value in _TRUE or node.value in ("yes", "on")
-    if node.tag.endswith(":null"):
+            return event.value
+    if tag.endswith(":bool"):
+        return event.value in _TRUE or event.value in ("yes", "on")
+    if tag.endswith(":null"):
         return None
-    return node.value
+    return event.value
 
 
-def _span(node: yaml.Node) -> Span:
-    s, e = node.start_mark, node.end_mark
+def _event_span(event: yaml.Event) -> Span:
+    s, e = event.start_mark, event.end_mark
     return Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
 
 
+class _StructureError(Exception):
+    """A problem libyaml's parser accepts but a catalog file cannot have (GC001 at the event)."""
+
+    def __init__(self, problem: str, hint: L10n, event: yaml.Event) -> None:
+        super().__init__(problem)
+        self.problem, self.hint, self.event = problem, hint, event
+
+
 class _LimitExceeded(Exception):
-    def __init__(self, reason: str, node: yaml.Node) -> None:
+    def __init__(self, reason: str, event: yaml.Event) -> None:
         super().__init__(reason)
         self.reason = reason
-        self.node = node
+        self.event = event
 
 
-class _Constructor:
-    """Node tree -> plain data. Budget: one constructed node per source character, which a file
-    without aliases can never exceed but an alias bomb exceeds at once (bounded time and memory)."""
+class _Frame:
+    """An open collection while events stream in."""
+
+    __slots__ = ("anchor", "container", "key", "key_event", "pointer", "size", "skip")
+
+    def __init__(self, container: dict[str, Any] | list[Any], pointer: str, anchor: str | None) -> None:
+        self.container = container
+        self.pointer = pointer
+        self.anchor = anchor
+        self.key: str | None = None  # a mapping's pending key (None: next scalar is a key)
+        self.key_event: yaml.Event | None = None
+        self.skip = False  # the pending key repeats an earlier one: drop its value
+        self.size = 1
+
+
+class _Builder:
+    """libyaml's event stream -> plain data, iteratively (libyaml's own composer recurses in C and
+    crashes on deeply nested flow collections). Depth is bounded (GC004), duplicate keys reported
+    (GC002) and alias expansion budgeted: one node per source character, which a file without
+    aliases can never exceed but an alias bomb exceeds at once."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.problems: list[Problem] = []
         self.numbers: dict[str, str] = {}
+        self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, expanded node count)
 
-    def build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
-        self.budget -= 1
-        if self.budget < 0:
-            raise _LimitExceeded("alias", node)
-        if depth > MAX_DEPTH:
-            raise _LimitExceeded("depth", node)
-        if isinstance(node, yaml.ScalarNode):
-            value = _scalar(node)
-            if not node.style and type(value) in (int, float):
-                self.numbers[pointer] = node.value
-            return value
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(child, f"{pointer}/{i}", depth + 1) for i, child in enumerate(node.value)]
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-            key = "" if key is None else str(key)
-            child = sm.join(pointer, key)
-            if key in result:
-                self.problems.append(Problem("GC002", child, {"key": key}, _span(key_node)))
-                continue  # keep the first value; the finding says the second was dropped
-            result[key] = self.build(value_node, child, depth + 1)
-        return result
+    def run(self, events: Any) -> Any:
+        stack: list[_Frame] = []
+        root: Any = None
+        documents = 0
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _StructureError("expected a single document in the stream", L10n(
+                        "（一个文件只能包含一个 YAML 文档，去掉多余的 ---）", " (a file must hold a single document)"),
+                        event)
+            elif isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+                if isinstance(event, yaml.AliasEvent):
+                    if event.anchor not in self.anchors:
+                        raise _StructureError(f"found undefined alias {event.anchor!r}", L10n(
+                            "（引用了未定义的锚点）", " (an alias refers to an undefined anchor)"), event)
+                    value, size = self.anchors[event.anchor]
+                else:
+                    value, size = _scalar(event), 1
+                    if event.anchor:
+                        self.anchors[event.anchor] = (value, 1)
+                self.budget -= size
+                if self.budget < 0:
+                    raise _LimitExceeded("alias", event)
+                if not stack:
+                    root = value
+                    continue
+                frame = stack[-1]
+                if isinstance(frame.container, dict) and frame.key is None:
+                    key = "" if value is None else str(value)
+                    frame.key, frame.key_event = key, event
+                    frame.skip = key in frame.container
+                    if frame.skip:
+                        self.problems.append(Problem("GC002", _join(frame.pointer, key), {"key": key},
+                                                     _event_span(event)))
+                    continue
+                self._add(frame, value, size, event)
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                if len(stack) >= MAX_DEPTH:
+                    raise _LimitExceeded("depth", event)
+                container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
+                pointer = self._child_pointer(stack[-1]) if stack else ""
+                if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
+                    raise _StructureError("found a collection used as a mapping key", L10n(
+                        "（映射的键必须是简单的值）", " (a mapping key must be a plain value)"), event)
+                stack.append(_Frame(container, pointer, event.anchor))
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                frame = stack.pop()
+                if frame.anchor:
+                    self.anchors[frame.anchor] = (frame.container, frame.size)
+                if not stack:
+                    root = frame.container
+                else:
+                    self._add(stack[-1], frame.container, frame.size, event)
+        return root
+
+    @staticmethod
+    def _child_pointer(frame: _Frame) -> str:
+        if isinstance(frame.container, dict):
+            return _join(frame.pointer, frame.key or "")
+        return _join(frame.pointer, len(frame.container))
+
+    def _add(self, frame: _Frame, value: Any, size: int, event: yaml.Event) -> None:
+        frame.size += size
+        if isinstance(frame.container, list):
+            pointer = _join(frame.pointer, len(frame.container))
+            frame.container.append(value)
+        else:
+            pointer = _join(frame.pointer, frame.key or "")
+            if not frame.skip:
+                frame.container[frame.key or ""] = value
+            frame.key, frame.skip = None, False
+        if isinstance(event, yaml.ScalarEvent) and not event.style and type(value) in (int, float):
+            self.numbers[pointer] = event.value
+
+
+def _join(pointer: str, token: object) -> str:
+    return f"{pointer}/{str(token).replace('~', '~0').replace('/', '~1')}"
 
 
 def _decode(raw: bytes) -> tuple[str | None, Problem | None]:
@@ -181,11 +256,11 @@ def _decode(raw: bytes) -> tuple[str | None, Problem | None]:
         return None, Problem("GC003", "", {"encoding": guess, "detail": guess}, Span(line, column))
 
 
-def load_yaml_text(text: str, doc: Document) -> yaml.Node | None:
-    """Parse into ``doc.data``; problems go to ``doc.problems``. Returns the node tree for positions."""
-    problems = doc.problems
+def load_yaml_text(text: str, doc: Document) -> None:
+    """Parse into ``doc.data``; problems go to ``doc.problems``."""
+    builder = _Builder(budget=len(text) + 1024)
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        data = builder.run(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or str(exc)).strip()
@@ -195,26 +270,21 @@ def load_yaml_text(text: str, doc: Document) -> yaml.Node | None:
                 hint = L10n(f"（{zh}）", f" ({en})")
                 break
         span = Span(mark.line + 1, mark.column + 1) if mark else Span(1, 1)
-        problems.append(Problem("GC001", "", {"problem": problem, "hint": hint}, span))
-        return None
+        doc.problems.append(Problem("GC001", "", {"problem": problem, "hint": hint}, span))
+        return
+    except _StructureError as exc:
+        doc.problems.append(Problem("GC001", "", {"problem": exc.problem, "hint": exc.hint}, _event_span(exc.event)))
+        return
     except yaml.YAMLError as exc:
-        problems.append(Problem("GC001", "", {"problem": str(exc)}, Span(1, 1)))
-        return None
-    except RecursionError:
-        problems.append(Problem("GC004", "", {"limit": "depth", "value": MAX_DEPTH}, Span(1, 1)))
-        return None
-    if root is None:  # empty file or only comments
-        doc.data = {}
-        return None
-    builder = _Constructor(budget=len(text) + 1024)
-    try:
-        data = builder.build(root, "", 0)
+        doc.problems.append(Problem("GC001", "", {"problem": str(exc), "hint": L10n("", "")}, Span(1, 1)))
+        return
     except _LimitExceeded as exc:
-        problems.append(Problem("GC004", "", {"limit": exc.reason, "value": MAX_DEPTH}, _span(exc.node)))
-        return None
-    problems.extend(builder.problems)
-    doc.data, doc.numbers = data, builder.numbers
-    return root
+        doc.problems.append(Problem("GC004", "", {"limit": exc.reason, "value": MAX_DEPTH},
+                                    _event_span(exc.event)))
+        return
+    doc.problems.extend(builder.problems)
+    doc.data = {} if data is None else data  # an empty file (or only comments) is an empty catalog
+    doc.numbers = builder.numbers
 
 
 def load(path: Path, display: str, role: str = "catalog") -> Document:
@@ -243,5 +313,7 @@ def load(path: Path, display: str, role: str = "catalog") -> Document:
         doc.problems.append(problem)
         return doc
     assert text is not None
-    doc.sourcemap = sm.YamlSourceMap(load_yaml_text(text, doc))
+    load_yaml_text(text, doc)
+    if doc.data is not None:
+        doc.sourcemap = sm.YamlSourceMap(text)
     return doc

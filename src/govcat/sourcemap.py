@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import yaml
 
@@ -62,53 +62,75 @@ def resolve(smap: SourceMap | None, pointer: str) -> Span | None:
 
 
 class YamlSourceMap:
-    """Walks the composed YAML node tree (kept from loading) to find a pointer's node."""
+    """Pointer -> span of a YAML text, built on first use by re-reading libyaml's events.
 
-    def __init__(self, root: yaml.Node | None) -> None:
-        self._root = root
+    Valid files never pay for positions: the table is made only when a finding asks for one.
+    A value written as nothing (`key:`) is located at its key.
+    """
 
-    def _node(self, pointer: str) -> tuple[yaml.Node | None, yaml.Node | None]:
-        """(value node, key node) at the pointer, or (None, None)."""
-        node, key_node = self._root, None
-        for token in split(pointer):
-            if isinstance(node, yaml.MappingNode):
-                for k, v in node.value:
-                    if isinstance(k, yaml.ScalarNode) and k.value == token:
-                        node, key_node = v, k
-                        break
-                else:
-                    return None, None
-            elif isinstance(node, yaml.SequenceNode) and token.isdigit():
-                index = int(token)
-                if index >= len(node.value):
-                    return None, None
-                node, key_node = node.value[index], None
-            else:
-                return None, None
-        return node, key_node
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._spans: dict[str, Span] | None = None
 
     def span(self, pointer: str) -> Span | None:
-        node, _ = self._node(pointer)
-        if node is None:
-            return None
-        start, end = node.start_mark, node.end_mark
-        if isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style:
-            # `key:` with nothing after it: point at the key, the value has no extent.
-            _, key = self._node(pointer)
-            if key is not None:
-                start, end = key.start_mark, key.end_mark
-        end_line, end_col = end.line + 1, end.column + 1
-        if end_col == 1 and end_line > start.line + 1:
-            # Block collections end at the start of the next line; report the previous line's end.
-            end_line, end_col = end_line - 1, None
-        return Span(start.line + 1, start.column + 1, end_line, end_col)
+        if self._spans is None:
+            self._spans = _yaml_spans(self._text)
+        return self._spans.get(pointer)
 
-    def key_span(self, pointer: str) -> Span | None:
-        _, key = self._node(pointer)
-        if key is None:
-            return None
-        return Span(key.start_mark.line + 1, key.start_mark.column + 1,
-                    key.end_mark.line + 1, key.end_mark.column + 1)
+
+def _mark_span(start: yaml.Mark, end: yaml.Mark) -> Span:
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _yaml_spans(text: str) -> dict[str, Span]:
+    spans: dict[str, Span] = {}
+    # Open collections: [pointer, is_mapping, next index or pending key, key span, start mark]
+    stack: list[list[Any]] = []
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.ScalarEvent | yaml.AliasEvent | yaml.MappingStartEvent
+                          | yaml.SequenceStartEvent):
+                if stack and stack[-1][1] and stack[-1][2] is None and isinstance(event, yaml.ScalarEvent):
+                    stack[-1][2] = event.value  # a key: the value follows
+                    stack[-1][3] = _mark_span(event.start_mark, event.end_mark)
+                    continue
+                pointer = _next_pointer(stack)
+                if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                    stack.append([pointer, isinstance(event, yaml.MappingStartEvent), None if isinstance(
+                        event, yaml.MappingStartEvent) else 0, None, event.start_mark])
+                    continue
+                empty = isinstance(event, yaml.ScalarEvent) and event.value == "" and not event.style
+                key_span = stack[-1][3] if stack and stack[-1][1] else None
+                spans.setdefault(pointer, key_span if empty and key_span else
+                                 _mark_span(event.start_mark, event.end_mark))
+                _advance(stack)
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                pointer, _, _, _, start = stack.pop()
+                end = event.end_mark
+                span = _mark_span(start, end)
+                if end.column == 0 and end.line > start.line:
+                    # Block collections end at the start of the next line; report the line before.
+                    span = Span(span.line, span.column, end.line, None)
+                spans.setdefault(pointer, span)
+                _advance(stack)
+    except yaml.YAMLError:
+        pass  # only files that parsed get here; keep whatever was mapped
+    return spans
+
+
+def _next_pointer(stack: list[list[Any]]) -> str:
+    if not stack:
+        return ""
+    return join(stack[-1][0], stack[-1][2])  # a mapping's pending key, or a sequence's next index
+
+
+def _advance(stack: list[list[Any]]) -> None:
+    if not stack:
+        return
+    if stack[-1][1]:
+        stack[-1][2], stack[-1][3] = None, None
+    else:
+        stack[-1][2] += 1
 
 
 class DictSourceMap:

@@ -90,10 +90,9 @@ class _Reader:
             return str(value)
         if isinstance(value, int | float) and not isinstance(value, bool) and field in ("code", "element"):
             # A code typed into a number cell: Excel may already have rounded it (1.14501E+17).
-            self.problem("GC103", pointer, {"field": field, "expected": L10n("文本", "text"),
-                                            "actual": L10n("数字（可能已丢失精度，请把该列设为文本格式后重新输入）",
-                                                           "a number (precision may be lost; format the column as text)")},
-                         span)
+            actual = L10n("数字（可能已丢失精度，请把该列设为文本格式后重新输入）",
+                          "a number (precision may be lost; format the column as text and retype it)")
+            self.problem("GC103", pointer, {"field": field, "expected": L10n("文本", "text"), "actual": actual}, span)
             return None
         return value
 

@@ -27,7 +27,8 @@ STEWARD_NAMES = {
 def duplicate_resource_across_departments(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
     不同提供方是否登记了同一份数据：名称（忽略空格和标点）相同，或者属于同一个项、
-    关联数据元集合（不少于 5 个数据元）的 Jaccard 相似度 ≥ 0.9。在后登记的资源上报告。
+    关联数据元集合（不少于 5 个数据元）的 Jaccard 相似度 ≥ 0.9。在发布日期较晚的资源上报告
+    （同一天发布时按提供方代码和资源代码排序），与文件的给出顺序无关。
 
     ## 为什么
     同一份数据由多个部门各自登记、各自更新，就会出现口径不一、版本冲突（一数多源）。
@@ -44,8 +45,10 @@ def duplicate_resource_across_departments(doc: Document, ctx: Context) -> Iterat
         if found is None:
             continue
         other, how = found
+        registered = (ctx.index.registry or {}).get(other.provider or "", {})
+        provider = f"{registered['name']}（{other.provider}）" if registered.get("name") else other.provider
         yield Hit(pointer, {
-            "provider": other.provider, "code": other.code, "name": other.name, "first": where(other),
+            "provider": provider, "code": other.code, "name": other.name, "first": where(other),
             "how": L10n("名称相同", "same name as") if how == "name" else
             L10n("属于同一项且信息项的数据元几乎相同", "same item and nearly the same data elements as"),
         })

@@ -181,7 +181,10 @@ def unmapped_standard_item(doc: Document, ctx: Context) -> Iterator[Hit]:
             if not name or item.get("element") is not None:
                 continue
             found = names.get(name)
-            how = L10n("正是该数据元的名称", "is that element's name")
+            if found is not None and ctx.std.elements[found].title == name:
+                how = L10n("正是该数据元的中文名称", "is that element's title")
+            else:
+                how = L10n("是该数据元的同义名称", "is an alias of that element")
             if found is None:
                 close = suggest.nearest(name, names, cutoff=90)
                 found = names.get(close) if close else None

@@ -41,14 +41,16 @@ def non_standard_frequency(doc: Document, ctx: Context) -> Iterator[Hit]:
     ## 修正
     改为提示的标准取值；确实不在九个取值中的，用“其他”并填写 update_frequency_note。
     """
-    values = list(ctx.std.frequencies)
+    values = sorted(ctx.std.frequencies, key=ctx.std.rank)
     for pointer, res in resources(doc):
         value = res.get("update_frequency")
         if value is None or (isinstance(value, str) and value in ctx.std.frequencies):
             continue
         shown = value if isinstance(value, str) else str(value)
         standard = ctx.std.frequency(value)
-        if standard:
+        if standard and standard == shown.strip():
+            hint = L10n(f"：含多余的空格，应写作“{standard}”", f": remove the surrounding spaces ('{standard}')")
+        elif standard:
             hint = L10n(f"：“{shown.strip()}”是“{standard}”的非标准写法，应写作“{standard}”",
                         f": '{shown.strip()}' is a non-standard spelling of '{standard}'")
         else:
@@ -179,8 +181,9 @@ def date_order(doc: Document, ctx: Context) -> Iterator[Hit]:
         published, last = _date(res.get("published_on")), _date(res.get("last_updated_on"))
         for key, value in (("published_on", published), ("last_updated_on", last)):
             if value and value > ctx.as_of:
+                title = ctx.std.title("InformationResource", key)
                 yield Hit(join(pointer, key), {"problem": L10n(
-                    f"日期 {value} 晚于判定日期 {ctx.as_of}", f"{key} {value} is after the as-of date {ctx.as_of}")})
+                    f"{title} {value} 晚于判定日期 {ctx.as_of}", f"{key} {value} is after the as-of date {ctx.as_of}")})
         if published and last and last < published:
             yield Hit(join(pointer, "last_updated_on"), {"problem": L10n(
                 f"最近更新日期 {last} 早于发布日期 {published}",

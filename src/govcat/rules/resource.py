@@ -237,7 +237,8 @@ def classification_item_invalid(doc: Document, ctx: Context) -> Iterator[Hit]:
             continue
         info = ctx.std.resource_items.get(item)
         if klass in ctx.std.resource_classes and info and info["class"] != klass:
-            allowed = [k for k, v in ctx.std.resource_items.items() if v["class"] == klass]
+            allowed = sorted((k for k, v in ctx.std.resource_items.items() if v["class"] == klass),
+                             key=lambda k: ctx.std.resource_items[k]["code"])
             yield Hit(join(pointer, "classification", "item"),
                       {"item": item, "klass": klass, "allowed": "、".join(allowed)})
 
