@@ -55,6 +55,7 @@ class Standard:
         self.resource_items: dict[str, Any] = raw["resource_items"]
         self.formats: dict[str, list[str]] = raw["formats"]
         self.data_types: dict[str, str] = raw["data_types"]
+        self.divisions: frozenset[str] = frozenset(raw["divisions"])
         self.elements: dict[str, Element] = {
             key: Element(
                 id=key, slot=e["slot"], title=e["title"], aliases=tuple(e["aliases"]),

@@ -124,6 +124,8 @@ def build(root: Path) -> dict[str, Any]:
         "formats": {k: v["types"].split("|") for k, v in _enum_values(view, "FormatCategory").items()},
         "data_types": {k: v["title"] for k, v in _enum_values(view, "DataType").items()},
         "elements": _elements(view),
+        # GB/T 2260 codes, for the registry's `division` (the catalog schema stays free of 3 000 values).
+        "divisions": sorted(view.get_enum("AdministrativeDivisionCode").permissible_values),
     }
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from govcat import suggest
-from govcat.access import obj, resources
+from govcat.access import items_of, obj, resources
 from govcat.conformance import ROOT_CLASS, SchemaError
 from govcat.i18n import L10n
 from govcat.loader import Document
@@ -155,7 +155,8 @@ def wrong_type(doc: Document, ctx: Context) -> Iterator[Hit]:
 def value_not_in_vocabulary(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
     枚举字段（共享类型、开放类型、格式分类、数据类型、数据分级等）的取值是否在标准取值范围内，
-    以及格式类型是否属于所选的格式分类。给出最接近的标准取值。更新周期由 GC501 单独检查。
+    格式类型是否属于所选的格式分类，以及提供方名录中的行政区划代码是否在 GB/T 2260 代码集中。
+    给出最接近的标准取值。更新周期由 GC501 单独检查。
 
     ## 为什么
     自由填写的取值无法统计和比对，共享平台也无法据此自动授权。
@@ -176,7 +177,14 @@ def value_not_in_vocabulary(doc: Document, ctx: Context) -> Iterator[Hit]:
         value = error.value if isinstance(error.value, str) else str(error.value)
         yield Hit(error.pointer, {"field": field_label(doc, ctx, error.pointer), "value": value,
                                   "hint": suggest.did_you_mean(suggest.nearest(value, options, cutoff=40))})
-    if doc.role != "catalog":
+    if doc.role == "registry":
+        for i, dept in enumerate(items_of(obj(doc.data).get("departments"))):
+            division = obj(dept).get("division")
+            if isinstance(division, str) and division.isdigit() and len(division) == 6 \
+                    and division not in ctx.std.divisions:
+                at = join("/departments", i, "division")
+                yield Hit(at, {"field": field_label(doc, ctx, at), "value": division,
+                               "hint": L10n("（GB/T 2260 行政区划代码中没有这个代码）", " (not a GB/T 2260 code)")})
         return
     for pointer, res in resources(doc):
         fmt = obj(res.get("format"))
