@@ -60,7 +60,8 @@ def _record(doc: loader.Document, pointer: str) -> dict[str, Any] | None:
 
 
 def _finding(rule: Rule, hit: Hit, doc: loader.Document, lang: str) -> Finding:
-    span: Span | None = hit.span or resolve(doc.sourcemap, hit.pointer)
+    # A document with nothing to point at (an empty file) is located at its start.
+    span: Span | None = hit.span or resolve(doc.sourcemap, hit.pointer) or Span(1, 1)
     return Finding(
         code=rule.code, name=rule.name, severity=hit.severity or rule.severity,
         message=rule.message(lang, hit.args), file=doc.display,

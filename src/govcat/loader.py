@@ -9,6 +9,7 @@ positions are resolved only for the findings that need them.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,7 +69,6 @@ _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)?\.[0-9]+([eE][-+]?[0-9]+)?|[-+]?(0|[1-9][0-9]*)[eE][-+]?[0-9]+")
 
 _LIBYAML_HINTS = (
-    ("found character '\\t'", "YAML 不允许用 Tab 缩进，请改用空格", "YAML does not allow tabs for indentation"),
     ("mapping values are not allowed", "冒号后缺少空格，或值中含未加引号的冒号", "a value contains an unquoted colon"),
     ("could not find expected ':'", "缺少冒号，或引号未闭合", "a colon is missing or a quote is unclosed"),
 )
@@ -84,7 +84,8 @@ def _plain_scalar(text: str) -> Any:
     if _INT.fullmatch(text):
         return int(text)
     if _FLOAT.fullmatch(text):
-        return float(text)
+        number = float(text)
+        return number if math.isfinite(number) else text  # 1e400 is not a number a catalog can hold
     return text
 
 
@@ -107,6 +108,16 @@ def _scalar(event: yaml.ScalarEvent) -> Any:
     if tag.endswith(":null"):
         return None
     return event.value
+
+
+def _key(value: Any) -> str:
+    """A mapping key as text: `1:` is "1", `~:` and `null:` are ""."""
+    return "" if value is None else str(value)
+
+
+def mapping_key(event: yaml.ScalarEvent) -> str:
+    """The key a scalar event stands for, exactly as the loader files it (the sourcemap agrees)."""
+    return _key(_scalar(event))
 
 
 def _event_span(event: yaml.Event) -> Span:
@@ -185,7 +196,7 @@ class _Builder:
                     continue
                 frame = stack[-1]
                 if isinstance(frame.container, dict) and frame.key is None:
-                    key = "" if value is None else str(value)
+                    key = _key(value)
                     frame.key, frame.key_event = key, event
                     frame.skip = key in frame.container
                     if frame.skip:
@@ -236,24 +247,36 @@ def _join(pointer: str, token: object) -> str:
     return f"{pointer}/{str(token).replace('~', '~0').replace('/', '~1')}"
 
 
+_CONVERT = L10n("；请另存为 UTF-8，例如 `iconv -f GB18030 -t UTF-8 原文件 > 新文件`，或在 WPS/记事本“另存为”时选择 UTF-8",
+               "; save it as UTF-8, e.g. `iconv -f GB18030 -t UTF-8 in > out`")
+
+
 def _decode(raw: bytes) -> tuple[str | None, Problem | None]:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, Problem("GC003", "", {"encoding": "UTF-16", "detail": "UTF-16 (带 BOM)"}, Span(1, 1))
+        return None, Problem("GC003", "", {"detail": "UTF-16", "hint": _CONVERT}, Span(1, 1))
     if b"\x00" in raw[:65536]:
-        return None, Problem("GC003", "", {"encoding": "binary", "detail": "二进制内容（含 NUL 字节）"}, Span(1, 1))
+        return None, Problem("GC003", "", {"detail": L10n("二进制内容，不是文本文件", "binary content, not text"),
+                                           "hint": L10n("；请确认提交的是目录文件本身", "; check that this is the catalog file")},
+                             Span(1, 1))
     try:
         return raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start:exc.start].decode("utf-8", errors="replace")) + 1
         try:
             raw.decode("gb18030")
             guess = "GBK/GB18030"
         except UnicodeDecodeError:
-            guess = "未知"
-        return None, Problem("GC003", "", {"encoding": guess, "detail": guess}, Span(line, column))
+            guess = "未知编码"
+        return None, Problem("GC003", "", {"detail": guess, "hint": _CONVERT}, Span(line, column))
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n", line + 1)
+    return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
 
 
 def load_yaml_text(text: str, doc: Document) -> None:
@@ -265,12 +288,23 @@ def load_yaml_text(text: str, doc: Document) -> None:
         mark = exc.problem_mark or exc.context_mark
         problem = (exc.problem or exc.context or str(exc)).strip()
         hint = L10n("", "")
+        if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+            hint = L10n("（YAML 不允许用 Tab 缩进，请改用空格）", " (YAML does not allow tabs for indentation)")
         for needle, zh, en in _LIBYAML_HINTS:
             if needle in str(exc):
                 hint = L10n(f"（{zh}）", f" ({en})")
                 break
         span = Span(mark.line + 1, mark.column + 1) if mark else Span(1, 1)
         doc.problems.append(Problem("GC001", "", {"problem": problem, "hint": hint}, span))
+        return
+    except yaml.reader.ReaderError as exc:  # a control character libyaml refuses
+        # libyaml reports a UTF-8 byte offset; YAML also breaks lines at NEL, LS and PS.
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore")
+        lines = re.split("\r\n|[\r\n\x85\u2028\u2029]", before)
+        span = Span(len(lines), len(lines[-1]) + 1)
+        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        doc.problems.append(Problem("GC001", "", {"problem": f"不可打印的控制字符 {character}", "hint": L10n(
+            "（请删除该字符，常见于从网页或 Word 复制的文本）", " (remove it; it often comes from pasted text)")}, span))
         return
     except _StructureError as exc:
         doc.problems.append(Problem("GC001", "", {"problem": exc.problem, "hint": exc.hint}, _event_span(exc.event)))

@@ -83,6 +83,8 @@ def _mark_span(start: yaml.Mark, end: yaml.Mark) -> Span:
 
 
 def _yaml_spans(text: str) -> dict[str, Span]:
+    from govcat.loader import mapping_key  # the loader imports this module
+
     spans: dict[str, Span] = {}
     # Open collections: [pointer, is_mapping, next index or pending key, key span, start mark]
     stack: list[list[Any]] = []
@@ -91,7 +93,7 @@ def _yaml_spans(text: str) -> dict[str, Span]:
             if isinstance(event, yaml.ScalarEvent | yaml.AliasEvent | yaml.MappingStartEvent
                           | yaml.SequenceStartEvent):
                 if stack and stack[-1][1] and stack[-1][2] is None and isinstance(event, yaml.ScalarEvent):
-                    stack[-1][2] = event.value  # a key: the value follows
+                    stack[-1][2] = mapping_key(event)  # a key: the value follows
                     stack[-1][3] = _mark_span(event.start_mark, event.end_mark)
                     continue
                 pointer = _next_pointer(stack)
@@ -115,6 +117,7 @@ def _yaml_spans(text: str) -> dict[str, Span]:
                 _advance(stack)
     except yaml.YAMLError:
         pass  # only files that parsed get here; keep whatever was mapped
+    spans.setdefault("", Span(1, 1))  # an empty document is located at its start
     return spans
 
 

@@ -20,6 +20,8 @@ SCHEMAS = {
     "generated/catalog.schema.json": ("schema/catalog.yaml", "Catalog"),
     "generated/registry.schema.json": ("schema/registry.yaml", "Registry"),
 }
+# The top class is inlined at the schema's root as well as in $defs; both get the same treatment.
+SCHEMA_TOPS = {source.rsplit("/", 1)[1]: top for source, top in SCHEMAS.values()}
 
 
 def _post_process(schema: dict[str, Any], source: Path) -> dict[str, Any]:
@@ -29,7 +31,9 @@ def _post_process(schema: dict[str, Any], source: Path) -> dict[str, Any]:
     schema.pop("metamodel_version", None)
     schema["$schema"] = DIALECT
     schema["$comment"] = header("json-schema")
-    for class_name, definition in schema.get("$defs", {}).items():
+    top = SCHEMA_TOPS.get(source.name)
+    definitions = [*schema.get("$defs", {}).items(), *([(top, schema)] if top else [])]
+    for class_name, definition in definitions:
         if not definition.get("description"):
             definition.pop("description", None)
         if class_name not in view.all_classes():

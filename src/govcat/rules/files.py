@@ -61,9 +61,7 @@ def duplicate_key(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("GC003", "file-encoding", "error",
-      "文件不是 UTF-8 编码（检测到：{detail}）；请另存为 UTF-8，例如 `iconv -f GB18030 -t UTF-8 原文件 > 新文件`，"
-      "或在 WPS/记事本中“另存为”时选择 UTF-8",
-      "file is not UTF-8 (found: {detail}); save it as UTF-8, e.g. `iconv -f GB18030 -t UTF-8 in > out`", BOTH)
+      "文件不是 UTF-8 编码的文本（检测到：{detail}）{hint}", "file is not UTF-8 text (found: {detail}){hint}", BOTH)
 def file_encoding(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
     文件是否为 UTF-8 编码的文本（允许带 BOM、允许 CRLF 换行）。位置是第一个无法按 UTF-8 解码的字节。

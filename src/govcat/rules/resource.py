@@ -201,6 +201,8 @@ def invalid_credit_code(doc: Document, ctx: Context) -> Iterator[Hit]:
 def _credit_code_problem(value: str) -> L10n | None:
     if len(value) != 18:
         return L10n(f"应为 18 位，实际 {len(value)} 位", f"must have 18 characters, has {len(value)}")
+    if value != value.upper():
+        return L10n("字母必须大写", "letters must be upper case")
     try:
         uscc.validate(value)
     except uscc.InvalidChecksum:

@@ -88,7 +88,8 @@ def missing_required_field(doc: Document, ctx: Context) -> Iterator[Hit]:
         name = split(error.pointer)[-1] if error.pointer else ""
         empty = error.value is None or error.value == "" or error.value == []
         if empty and name and _required(doc, ctx, parent(error.pointer), name):
-            yield Hit(parent(error.pointer), {"field": field_label(doc, ctx, error.pointer)})
+            # The field is there but empty: point at it (`key:` with nothing resolves to the key).
+            yield Hit(error.pointer, {"field": field_label(doc, ctx, error.pointer)})
 
 
 @rule("GC102", "unknown-field", "error",
@@ -116,7 +117,7 @@ def unknown_field(doc: Document, ctx: Context) -> Iterator[Hit]:
         for key in error.detail.get("unexpected", []):
             guess = by_title.get(key) or suggest.nearest(key, fields) or suggest.nearest(key, by_title)
             guess = by_title.get(guess, guess) if guess else None
-            yield Hit(join(error.pointer, key), {"key": key, "hint": suggest.did_you_mean(guess)})
+            yield Hit(join(error.pointer, key), {"key": key or "~", "hint": suggest.did_you_mean(guess)})
 
 
 @rule("GC103", "wrong-type", "error",
@@ -171,12 +172,11 @@ def value_not_in_vocabulary(doc: Document, ctx: Context) -> Iterator[Hit]:
     改用提示的标准取值；完整取值表见文档站“目录标准”页。
     """
     for error in _errors(doc, "enum"):
-        if doc.role == "catalog" and _FREQUENCY.match(error.pointer):
-            continue
-        options = [str(o) for o in error.detail.get("options", [])]
+        if error.value is None or (doc.role == "catalog" and _FREQUENCY.match(error.pointer)):
+            continue  # empty: GC101 / GC108 say so; frequencies: GC501
         value = error.value if isinstance(error.value, str) else str(error.value)
         yield Hit(error.pointer, {"field": field_label(doc, ctx, error.pointer), "value": value,
-                                  "hint": suggest.did_you_mean(suggest.nearest(value, options, cutoff=40))})
+                                  "hint": suggest.did_you_mean(_suggestion(doc, ctx, error, value))})
     if doc.role == "registry":
         for i, dept in enumerate(items_of(obj(doc.data).get("departments"))):
             division = obj(dept).get("division")
@@ -195,6 +195,27 @@ def value_not_in_vocabulary(doc: Document, ctx: Context) -> Iterator[Hit]:
             yield Hit(at, {"field": field_label(doc, ctx, at), "value": kind,
                            "hint": L10n(f"；格式分类“{category}”下可选：{'、'.join(allowed)}",
                                         f"; allowed under '{category}': {', '.join(allowed)}")})
+
+
+def _suggestion(doc: Document, ctx: Context, error: SchemaError, value: str) -> str | None:
+    """The nearest allowed value: a data type's letter from its Chinese name (日期型 -> D); a format
+    type among those of the resource's format category; otherwise the nearest enum value."""
+    name = split(error.pointer)[-1]
+    options = [str(o) for o in error.detail.get("options", [])]
+    if name == "data_type":
+        by_title = {title: letter for letter, title in ctx.std.data_types.items()}
+        if value in by_title:
+            return by_title[value]
+    if name == "type" and split(error.pointer)[-2:-1] == ["format"]:
+        category = obj(_at(doc.data, split(parent(error.pointer)))).get("category")
+        options = ctx.std.formats.get(category, options) if isinstance(category, str) else options
+    return suggest.nearest(value, options, cutoff=60)
+
+
+def _at(data: Any, tokens: list[str]) -> Any:
+    for token in tokens:
+        data = data[int(token)] if isinstance(data, list) else obj(data).get(token)
+    return data
 
 
 def _all_format_types(ctx: Context) -> set[str]:
@@ -247,6 +268,8 @@ def invalid_date(doc: Document, ctx: Context) -> Iterator[Hit]:
     写成真实存在的日期，例如 `2025-02-28`、`2025-11-20`。
     """
     for error in _errors(doc, "format"):
+        if error.value in ("", None):
+            continue  # empty: GC101 says so
         yield Hit(error.pointer, {"field": field_label(doc, ctx, error.pointer), "value": error.value})
 
 
