@@ -66,7 +66,7 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["auto", "text", "json", "github"]), default="auto",
+@click.option("--format", "fmt", type=click.Choice(["auto", "text", "json", "sarif", "junit", "github"]), default="auto",
               show_default=True, help="输出格式；auto 在 GitHub Actions 中为 github，否则为 text。")
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是标准输出。")
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="更新及时性的判定日期（默认今天）。")
@@ -138,11 +138,14 @@ def explain(code: str) -> int:
 @main.command()
 @click.argument("targets", nargs=-1)
 @click.option("--check", is_flag=True, help="只比较：生成物过期时打印差异并以 1 退出。")
+@click.option("--resource", "resource_code", metavar="CODE", help="与 sql 一起：打印该信息资源的交换库表 DDL。")
+@click.option("--dialect", type=click.Choice(["postgresql", "sqlite"]), default="postgresql", show_default=True,
+              help="与 --resource 一起：SQL 方言。")
 @_guard
-def generate(targets: tuple[str, ...], check: bool) -> int:
-    """由标准生成产物（json-schema、standard ……）；--check 检查已提交的产物是否最新。"""
+def generate(targets: tuple[str, ...], check: bool, resource_code: str | None, dialect: str) -> int:
+    """由标准生成产物（json-schema、standard、sql、docs）；--check 检查已提交的产物是否最新。"""
     from govcat import resources
-    from govcat.generators import TARGETS, writer
+    from govcat.generators import CHECKED, TARGETS, writer
 
     unknown = [t for t in targets if t not in TARGETS]
     if unknown:
@@ -150,8 +153,14 @@ def generate(targets: tuple[str, ...], check: bool) -> int:
     root = resources.repo_root()
     if root is None:
         raise UsageError("generate 需要在 govcat 源码仓库中运行（找不到 schema/govcat.yaml）")
+    if resource_code is not None:
+        from govcat.generators import sql
+
+        click.echo(sql.exchange_table_for(root, resource_code, dialect), nl=False)
+        return 0
+    chosen = targets or (tuple(CHECKED) if check else tuple(TARGETS))
     try:
-        files = {rel: text for t in (targets or tuple(TARGETS)) for rel, text in TARGETS[t](root).items()}
+        files = {rel: text for t in chosen for rel, text in TARGETS[t](root).items()}
     except ImportError as exc:
         raise UsageError(f"生成需要 LinkML：pip install 'govcat[schema]'（{exc}）") from exc
     if check:
@@ -167,26 +176,22 @@ def generate(targets: tuple[str, ...], check: bool) -> int:
 
 
 @main.command()
+@click.option("--db", "db_url", metavar="URL", help="数据库：SQLite 文件路径或 postgresql://…（默认 build/govcat.db）。")
+@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="更新及时性的判定日期（默认今天）。")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_guard
+def load(db_url: str | None, as_of: date, paths: tuple[Path, ...]) -> int:
+    """把校验通过的目录、数据元标准和代码集装入目录库（一个事务，可重复执行）。"""
+    from govcat import database
+
+    return database.run_load(db_url, list(paths) or [Path("catalogs")], as_of)
+
+
+@main.command()
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="更新及时性的判定日期（默认今天）。")
 @_guard
 def build(as_of: date) -> int:
-    """主任务：校验全部目录，生成产物。"""
-    from govcat import resources
-    from govcat.engine import Settings
-    from govcat.engine import validate as run_validation
-    from govcat.generators import TARGETS, writer
-    from govcat.reporters import REPORTERS
+    """主任务：校验全部目录，生成产物，装入 SQLite 目录库，构建文档站。"""
+    from govcat import build as main_job
 
-    root = resources.repo_root()
-    if root is None:
-        raise UsageError("build 需要在 govcat 源码仓库中运行（找不到 schema/govcat.yaml）")
-    report = run_validation(Settings(paths=[root / "catalogs"], as_of=as_of, cwd=root))
-    click.echo(REPORTERS["text"](report, False), nl=False, err=True)
-    if report.count("error"):
-        click.echo("govcat build: 目录有错误，已停止", err=True)
-        return 1
-    files = {rel: text for target in TARGETS.values() for rel, text in target(root).items()}
-    for rel in writer.write(root, files):
-        click.echo(f"已生成 {rel}", err=True)
-    click.echo(f"govcat build: 完成（{report.files} 个文件，{report.resources} 条信息资源）", err=True)
-    return 0
+    return main_job.run(as_of)

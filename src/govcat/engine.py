@@ -91,6 +91,7 @@ def validate(settings: Settings) -> Report:
     report = Report(standard_version=std.version, as_of=settings.as_of.isoformat(), lang=settings.lang,
                     files=len(docs))
     checked = [*docs, registry] if ws.registry_in_scope else docs
+    report.paths = [doc.display for doc in checked]
     for doc in checked:
         for rule in rules:
             if doc.role in rule.roles:

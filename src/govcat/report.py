@@ -52,6 +52,7 @@ class Report:
     resources: int = 0
     items: int = 0
     findings: list[Finding] = field(default_factory=list)
+    paths: list[str] = field(default_factory=list)  # every file validated, clean ones too
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

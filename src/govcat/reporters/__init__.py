@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from govcat.report import Report
-from govcat.reporters import github, json_format, text
+from govcat.reporters import github, json_format, junit, sarif, text
 
 Render = Callable[[Report, bool], str]
 
@@ -13,4 +13,6 @@ REPORTERS: dict[str, Render] = {
     "text": text.render,
     "json": json_format.render,
     "github": github.render,
+    "sarif": sarif.render,
+    "junit": junit.render,
 }

@@ -7,6 +7,12 @@ import click
 from govcat.report import Finding, Report
 
 _COLORS = {"error": "red", "warning": "yellow", "info": "blue"}
+# Catalog text reaches messages; one finding stays one line, and no escape sequence reaches a terminal.
+_CONTROL = {**{c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F)}, 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t"}
+
+
+def clean(text: str) -> str:
+    return text.translate(_CONTROL)
 
 
 def location(f: Finding) -> str:
@@ -21,14 +27,14 @@ def _record(f: Finding) -> str:
     if not f.record:
         return ""
     parts = [p for p in (f.record.get("code"), f.record.get("name")) if p]
-    return f" [{' '.join(parts)}]" if parts else ""
+    return f" [{clean(' '.join(parts))}]" if parts else ""
 
 
 def render(report: Report, color: bool = False) -> str:
     lines = []
     for f in report.findings:
         code = click.style(f.code, fg=_COLORS[f.severity], bold=True) if color else f.code
-        lines.append(f"{location(f)}: {code} {f.message}{_record(f)}")
+        lines.append(f"{location(f)}: {code} {clean(f.message)}{_record(f)}")
     e, w, i = report.count("error"), report.count("warning"), report.count("info")
     if report.lang == "en":
         summary = (f"{report.files} files, {report.resources} resources, {report.items} items: "
