@@ -63,7 +63,8 @@ def write_workspace(root: Path, files: dict[str, Any]) -> Path:
     if "catalogs/departments.yaml" not in files:
         (catalogs / "departments.yaml").write_text(TEST_REGISTRY, encoding="utf-8")
     for name, content in files.items():
-        path = root / name if "/" in name else catalogs / DEFAULT_PROVIDER / name
+        at_root = "/" in name or name in (".govcat.yaml", "pyproject.toml")  # workspace configuration
+        path = root / name if at_root else catalogs / DEFAULT_PROVIDER / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(_bytes(content))
     return catalogs

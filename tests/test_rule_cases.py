@@ -31,7 +31,8 @@ def _expected(case: dict[str, Any]) -> list[tuple[str, int, int, str]]:
         if len(entry) == 3:
             assert len(files) == 1, "a case with several files names the file of each finding"
             entry = [files[0], *entry]
-        name = entry[0] if "/" in entry[0] else f"catalogs/{DEFAULT_PROVIDER}/{entry[0]}"
+        at_root = "/" in entry[0] or entry[0] in (".govcat.yaml", "pyproject.toml")
+        name = entry[0] if at_root else f"catalogs/{DEFAULT_PROVIDER}/{entry[0]}"
         out.append((name, int(entry[1]), int(entry[2]), str(entry[3])))
     return sorted(out)
 

@@ -3,13 +3,15 @@ and turn their hits into located findings. Positions are resolved only for findi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
-from govcat import conformance, index, loader, standard
+from govcat import config, conformance, index, loader, standard
 from govcat.access import items_of, obj, text
+from govcat.changes import find as find_changes
 from govcat.report import Finding, Report
 from govcat.rules import RULES, Rule
 from govcat.rules.base import Context, Hit
@@ -26,6 +28,8 @@ class Settings:
     ignore: tuple[str, ...] = ()
     lang: str = "zh"
     cwd: Path = field(default_factory=Path.cwd)
+    changed_since: str | None = None
+    use_config: bool = True
 
 
 def active_rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
@@ -85,6 +89,10 @@ def validate(settings: Settings) -> Report:
     rules = active_rules(settings.select, settings.ignore)
     ws = discover(settings.paths, settings.registry)
     std = standard.load()
+    cfg_path = config.find(ws.start) if settings.use_config else None
+    cfg = config.load(cfg_path, display(cfg_path, settings.cwd) if cfg_path else "", {r.code for r in RULES},
+                      set(std.frequencies))
+    std = std.with_policy(cfg.min_frequency, cfg.grace_days)
     docs, registry = load_workspace(ws, settings.cwd)
     ctx = Context(std=std, index=index.build(docs, _registry_table(registry), ws.registry_dir),
                   as_of=settings.as_of)
@@ -92,18 +100,69 @@ def validate(settings: Settings) -> Report:
                     files=len(docs))
     checked = [*docs, registry] if ws.registry_in_scope else docs
     report.paths = [doc.display for doc in checked]
+    findings = []
     for doc in checked:
-        for rule in rules:
-            if doc.role in rule.roles:
-                report.findings.extend(_finding(rule, hit, doc, settings.lang) for hit in rule.check(doc, ctx))
+        findings.extend(_run(rules, doc, ctx, settings.lang))
         if doc.role == "catalog":
             for _, res in _resources(doc):
                 report.resources += 1
                 report.items += len(items_of(res.get("items")))
     if ws.registry_in_scope:
         report.files += 1
-    report.findings.sort(key=Finding.sort_key)
+    findings, config_doc = _apply_config(findings, cfg, settings)
+    if config_doc is not None:
+        findings.extend(_run(rules, config_doc, ctx, settings.lang))
+    if settings.changed_since:
+        changes = find_changes(settings.changed_since, checked, ws.start)
+        kept = [f for f in findings if changes.keeps(f.file, f.record) or f.file == cfg.display]
+        report.changed_since = {"revision": settings.changed_since, "left_out": len(findings) - len(kept)}
+        findings = kept
+    report.findings = sorted(findings, key=Finding.sort_key)
     return report
+
+
+def _run(rules: list[Rule], doc: loader.Document, ctx: Context, lang: str) -> list[Finding]:
+    return [_finding(rule, hit, doc, lang) for rule in rules if doc.role in rule.roles
+            for hit in rule.check(doc, ctx)]
+
+
+def _apply_config(findings: list[Finding], cfg: config.Config, settings: Settings
+                  ) -> tuple[list[Finding], loader.Document | None]:
+    """Severity overrides, per-path ignores and waivers. Waivers that expired or matched nothing
+    become problems of the configuration file, reported by GC007 / GC008 at the waiver."""
+    if cfg.file is None:
+        return findings, None
+    base = cfg.file.resolve().parent
+    kept: list[Finding] = []
+    used: set[int] = set()
+    for f in findings:
+        level = cfg.severity.get(f.code, f.severity)
+        if level == "off":
+            continue
+        rel = _relative(settings.cwd / f.file, base)
+        if any(fnmatch(rel, pattern) and (not codes or f.code in codes) for pattern, codes in cfg.ignore):
+            continue
+        waiver = next((i for i, w in enumerate(cfg.waivers) if w.matches(f.code, rel, f.record)), None)
+        if waiver is not None and cfg.waivers[waiver].expires >= settings.as_of:
+            used.add(waiver)
+            continue
+        kept.append(replace(f, severity=level) if level != f.severity else f)
+    doc = loader.Document(path=cfg.file, display=cfg.display, role="config", sourcemap=None)
+    for i, w in enumerate(cfg.waivers):
+        target = w.resource or w.path or ""
+        args = {"rule": w.rule, "target": target, "expires": w.expires.isoformat(), "approved_by": w.approved_by}
+        if w.expires < settings.as_of:
+            doc.problems.append(loader.Problem("GC007", f"/waivers/{i}", args, w.span))
+        elif i not in used:
+            doc.problems.append(loader.Problem("GC008", f"/waivers/{i}", args, w.span))
+    return kept, doc
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _resources(doc: loader.Document) -> list[tuple[int, dict[str, Any]]]:

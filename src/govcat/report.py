@@ -53,6 +53,7 @@ class Report:
     items: int = 0
     findings: list[Finding] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)  # every file validated, clean ones too
+    changed_since: dict[str, Any] | None = None  # {"revision", "left_out"} with --changed-since
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -66,4 +67,5 @@ class Report:
                         "error": self.count("error"), "warning": self.count("warning"),
                         "info": self.count("info")},
             "findings": [f.as_dict() for f in self.findings],
+            **({"changed_since": self.changed_since} if self.changed_since else {}),
         }

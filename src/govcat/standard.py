@@ -66,6 +66,19 @@ class Standard:
             for key, e in raw["elements"].items()
         }
 
+    def with_policy(self, min_frequency: dict[str, str], grace_days: int | None) -> Standard:
+        """This standard with a workspace's frequency policy (keys: a 类 or a 项) and grace period."""
+        if not min_frequency and grace_days is None:
+            return self
+        raw = json.loads(json.dumps(self.raw))
+        for target, minimum in min_frequency.items():
+            for table in ("resource_classes", "resource_items"):
+                if target in raw[table]:
+                    raw[table][target]["min_frequency"] = minimum
+        if grace_days is not None:
+            raw["grace_days"] = grace_days
+        return Standard(raw)
+
     # --- frequencies -------------------------------------------------------------------------
     @cached_property
     def frequency_aliases(self) -> dict[str, str]:

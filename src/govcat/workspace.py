@@ -21,6 +21,7 @@ class Workspace:
     catalogs: list[Path]
     registry: Path
     registry_in_scope: bool  # validate the registry itself and report its findings
+    start: Path  # the deepest folder holding every validated path: config and registry are searched upward
 
     @property
     def registry_dir(self) -> Path:
@@ -75,16 +76,16 @@ def discover(paths: list[Path], registry: Path | None) -> Workspace:
     if not catalogs and not registries:
         shown = "、".join(str(p) for p in paths)
         raise UsageError(f"在 {shown} 中没有找到目录文件（.yaml、.yml 或 .xlsx）")
+    starts = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    common = Path(os.path.commonpath([str(s) for s in starts]))
     if registry is not None:
         if not registry.is_file():
             raise UsageError(f"--registry 指定的提供方名录不存在：{registry}")
-        return Workspace(_unique(catalogs), registry, True)
+        return Workspace(_unique(catalogs), registry, True, common)
     if registries:
-        return Workspace(_unique(catalogs), registries[0], True)
-    starts = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
-    common = Path(os.path.commonpath([str(s) for s in starts]))
+        return Workspace(_unique(catalogs), registries[0], True, common)
     found = _nearest_registry(common)
-    return Workspace(_unique(catalogs), found or resources.shipped_registry(), False)
+    return Workspace(_unique(catalogs), found or resources.shipped_registry(), False, common)
 
 
 def _unique(paths: list[Path]) -> list[Path]:

@@ -25,11 +25,28 @@ def _standard(root: Path) -> dict[str, str]:
     return standard_index.generate(root)
 
 
+def _sql(root: Path) -> dict[str, str]:
+    from govcat.generators import sql
+
+    return sql.generate(root)
+
+
+def _docs(root: Path) -> dict[str, str]:
+    from govcat.generators import docs
+
+    return docs.generate(root)
+
+
 # The explicit registry of targets, in the order `govcat generate` runs them.
 TARGETS: dict[str, Generator] = {
     "json-schema": _json_schema,
     "standard": _standard,
+    "sql": _sql,
+    "docs": _docs,
 }
+# Committed, deterministic artifacts that `generate --check` compares. The docs pages are built
+# from the catalogs and the build date (the dashboard), so they are generated at build time only.
+CHECKED = ("json-schema", "standard", "sql")
 
 
 def notes(element: Any) -> dict[str, str]:

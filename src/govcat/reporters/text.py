@@ -42,7 +42,11 @@ def render(report: Report, color: bool = False) -> str:
     else:
         summary = (f"共 {report.files} 个文件、{report.resources} 条信息资源、{report.items} 个信息项："
                    f"{e} 个错误，{w} 个警告，{i} 个提示")
-    if not report.findings:
+    if report.changed_since:
+        left, rev = report.changed_since["left_out"], report.changed_since["revision"]
+        summary += (f" (changes since {rev}; {left} findings on unchanged records left out)" if report.lang == "en"
+                    else f"（仅报告 {rev} 以来改动的记录；另有 {left} 个发现位于未改动的记录上，已略去）")
+    elif not report.findings:
         summary += "  ✓" if report.lang == "en" else "，全部通过 ✓"
     lines.append(click.style(summary, bold=True) if color else summary)
     return "\n".join(lines) + "\n"

@@ -149,4 +149,52 @@ def spreadsheet_structure(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 
-RULES = (yaml_syntax_error, duplicate_key, file_encoding, input_limit, unsupported_file, spreadsheet_structure)
+@rule("GC007", "waiver-expired", "warning",
+      "豁免已于 {expires} 到期（{rule}，{target}，批准人 {approved_by}）：相应的发现已恢复报告",
+      "waiver expired on {expires} ({rule}, {target}, approved by {approved_by}); its findings are reported again",
+      ("config",))
+def waiver_expired(doc: Document, ctx: Context) -> Iterator[Hit]:
+    """## 检查内容
+    工作区配置（`.govcat.yaml`）中的豁免（waivers）是否已过到期日。到期后被豁免的发现恢复报告，
+    并在豁免所在位置报告本规则。
+
+    ## 为什么
+    豁免是有期限的例外，不是永久的放行；到期未处理的问题必须重新出现在审核人面前。
+
+    ## 示例
+    ```yaml
+    waivers:
+      - {rule: GC408, resource: "101001001/000001", reason: 待省级批复, approved_by: 张三, expires: 2026-06-30}
+    ```
+
+    ## 修正
+    解决被豁免的问题后删除该豁免；确需延期的，经批准后修改 expires 并在 reason 中说明。
+    """
+    return problems(doc, "GC007")
+
+
+@rule("GC008", "unused-waiver", "warning",
+      "豁免未匹配任何发现（{rule}，{target}）：问题已解决或豁免写错了，请删除或改正",
+      "waiver matches no finding ({rule}, {target}): remove it or correct it", ("config",))
+def unused_waiver(doc: Document, ctx: Context) -> Iterator[Hit]:
+    """## 检查内容
+    工作区配置中的每条有效豁免是否至少匹配到一个发现。
+
+    ## 为什么
+    不再匹配任何发现的豁免要么说明问题已经解决，要么说明规则代码、资源代码或路径写错了——
+    后者意味着本该豁免的发现并没有被豁免，而豁免清单也在悄悄变长。
+
+    ## 示例
+    ```yaml
+    waivers:
+      - {rule: GC408, resource: "101001001/000099", reason: …, approved_by: 张三, expires: 2027-06-30}
+    ```
+
+    ## 修正
+    删除已无必要的豁免，或改正 rule、resource、path。
+    """
+    return problems(doc, "GC008")
+
+
+RULES = (yaml_syntax_error, duplicate_key, file_encoding, input_limit, unsupported_file, spreadsheet_structure,
+         waiver_expired, unused_waiver)

@@ -1,0 +1,34 @@
+"""`govcat build`, the main job: validate every catalog, regenerate, load SQLite, build the site."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+
+from govcat import resources
+from govcat.workspace import UsageError
+
+
+def run(as_of: date) -> int:
+    from govcat import database, site
+    from govcat.engine import Settings, validate
+    from govcat.generators import TARGETS, writer
+    from govcat.reporters import REPORTERS
+
+    root = resources.repo_root()
+    if root is None:
+        raise UsageError("build 需要在 govcat 源码仓库中运行（找不到 schema/govcat.yaml）")
+    report = validate(Settings(paths=[root / "catalogs"], as_of=as_of, cwd=root))
+    click.echo(REPORTERS["text"](report, False), nl=False, err=True)
+    if report.count("error"):
+        click.echo("govcat build: 目录有错误，已停止", err=True)
+        return 1
+    files = {rel: text for target in TARGETS.values() for rel, text in target(root).items()}
+    for rel in writer.write(root, files):
+        click.echo(f"已生成 {rel}", err=True)
+    counts = database.load(database.sqlite_url(root / database.DEFAULT_DB), [root / "catalogs"], as_of)
+    click.echo("已装入 " + "，".join(f"{table} {n} 行" for table, n in counts.items()), err=True)
+    out = site.build(root)
+    click.echo(f"govcat build: 完成（{report.files} 个文件，{report.resources} 条信息资源；站点 {out}）", err=True)
+    return 0

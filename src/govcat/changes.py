@@ -1,0 +1,92 @@
+"""Diff-aware validation (`--changed-since REV`): which records a pull request added or changed.
+
+Every file is still validated and cross-catalog rules still see the whole workspace; only the
+report is narrowed to findings on records that differ from REV, so a new duplicate of an old
+resource is reported while the backlog of old findings is counted, not shown.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from govcat import loader
+from govcat.access import obj, resources, text
+from govcat.workspace import UsageError
+
+WHOLE_FILE = None  # a new file: every finding in it counts as changed
+
+
+@dataclass
+class Changes:
+    revision: str
+    records: dict[str, set[str] | None]  # display path -> changed record codes (None: the whole file)
+
+    def keeps(self, file: str, record: dict[str, Any] | None) -> bool:
+        if file not in self.records:
+            return False
+        changed = self.records[file]
+        if changed is WHOLE_FILE or not record or not record.get("code"):
+            return True  # a new file, or a finding about the file itself in a changed file
+        return record["code"] in changed
+
+
+def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    try:
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=60)
+    except FileNotFoundError:
+        raise UsageError("--changed-since 需要 git，但找不到 git 命令") from None
+
+
+def _by_code(data: Any) -> dict[str, Any]:
+    doc = loader.Document(path=Path("."), display="", role="catalog", data=data)
+    return {code: res for _, res in resources(doc) if (code := text(res.get("code")))}
+
+
+def _old_data(blob: bytes, suffix: str) -> Any:
+    if suffix.lower() in loader.WORKBOOK_SUFFIXES:
+        from govcat import workbook
+
+        with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
+            tmp.write(blob)
+            tmp.flush()
+            return workbook.load(loader.Document(path=Path(tmp.name), display="", role="catalog")).data
+    doc = loader.Document(path=Path("."), display="", role="catalog")
+    try:
+        loader.load_yaml_text(blob.decode("utf-8-sig"), doc)
+    except UnicodeDecodeError:
+        return None
+    return doc.data
+
+
+def find(revision: str, docs: list[loader.Document], start: Path) -> Changes:
+    top = _git(["rev-parse", "--show-toplevel"], start)
+    if top.returncode != 0:
+        raise UsageError(f"--changed-since 需要在 git 仓库中运行：{top.stderr.decode(errors='replace').strip()}")
+    root = Path(top.stdout.decode().strip())
+    check = _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root)
+    if check.returncode != 0:
+        raise UsageError(f"--changed-since：找不到 git 版本“{revision}”")
+    records: dict[str, set[str] | None] = {}
+    for doc in docs:
+        try:
+            rel = doc.path.resolve().relative_to(root).as_posix()
+        except ValueError:
+            records[doc.display] = WHOLE_FILE  # outside the repository: nothing to compare with
+            continue
+        old = _git(["show", f"{revision}:{rel}"], root)
+        if old.returncode != 0:
+            records[doc.display] = WHOLE_FILE  # added since the revision
+            continue
+        current = doc.path.read_bytes()
+        if old.stdout == current:
+            continue  # unchanged file: none of its findings are new
+        before, after = _by_code(_old_data(old.stdout, doc.path.suffix)), _by_code(doc.data)
+        changed = {code for code, res in after.items() if before.get(code) != res}
+        if obj(_old_data(old.stdout, doc.path.suffix)).get("provider") != obj(doc.data).get("provider"):
+            changed |= set(after)  # the provider changed: every record is published anew
+        records[doc.display] = changed
+    return Changes(revision, records)
