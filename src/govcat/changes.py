@@ -7,31 +7,37 @@ resource is reported while the backlog of old findings is counted, not shown.
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 import tempfile
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from govcat import loader
-from govcat.access import obj, resources, text
+from govcat.access import obj
 from govcat.workspace import UsageError
 
 WHOLE_FILE = None  # a new file: every finding in it counts as changed
+_RESOURCE = re.compile(r"^/resources/(\d+)(/|$)")
 
 
 @dataclass
 class Changes:
     revision: str
-    records: dict[str, set[str] | None]  # display path -> changed record codes (None: the whole file)
+    # display path -> indexes of the resources added or changed (None: the whole file is new)
+    records: dict[str, set[int] | None]
 
-    def keeps(self, file: str, record: dict[str, Any] | None) -> bool:
+    def keeps(self, file: str, pointer: str) -> bool:
         if file not in self.records:
             return False
         changed = self.records[file]
-        if changed is WHOLE_FILE or not record or not record.get("code"):
+        match = _RESOURCE.match(pointer)
+        if changed is WHOLE_FILE or match is None:
             return True  # a new file, or a finding about the file itself in a changed file
-        return record["code"] in changed
+        return int(match[1]) in changed
 
 
 def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
@@ -41,9 +47,12 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
         raise UsageError("--changed-since 需要 git，但找不到 git 命令") from None
 
 
-def _by_code(data: Any) -> dict[str, Any]:
-    doc = loader.Document(path=Path("."), display="", role="catalog", data=data)
-    return {code: res for _, res in resources(doc) if (code := text(res.get("code")))}
+def _records(data: Any) -> list[str]:
+    """Each resource as canonical text: a record is unchanged when the same text was there before,
+    wherever it stood — moving a resource or adding one before it changes nothing."""
+    items = obj(data).get("resources")
+    return [json.dumps(r, ensure_ascii=False, sort_keys=True, default=str)
+            for r in (items if isinstance(items, list) else [])]
 
 
 def _old_data(blob: bytes, suffix: str) -> Any:
@@ -84,9 +93,15 @@ def find(revision: str, docs: list[loader.Document], start: Path) -> Changes:
         current = doc.path.read_bytes()
         if old.stdout == current:
             continue  # unchanged file: none of its findings are new
-        before, after = _by_code(_old_data(old.stdout, doc.path.suffix)), _by_code(doc.data)
-        changed = {code for code, res in after.items() if before.get(code) != res}
-        if obj(_old_data(old.stdout, doc.path.suffix)).get("provider") != obj(doc.data).get("provider"):
-            changed |= set(after)  # the provider changed: every record is published anew
+        old_data = _old_data(old.stdout, doc.path.suffix)
+        before, after = Counter(_records(old_data)), _records(doc.data)
+        changed = set()
+        for index, record in enumerate(after):
+            if before[record] > 0:
+                before[record] -= 1
+            else:
+                changed.add(index)
+        if obj(old_data).get("provider") != obj(doc.data).get("provider"):
+            changed = set(range(len(after)))  # the provider changed: every record is published anew
         records[doc.display] = changed
     return Changes(revision, records)

@@ -114,7 +114,7 @@ def validate(settings: Settings) -> Report:
         findings.extend(_run(rules, config_doc, ctx, settings.lang))
     if settings.changed_since:
         changes = find_changes(settings.changed_since, checked, ws.start)
-        kept = [f for f in findings if changes.keeps(f.file, f.record) or f.file == cfg.display]
+        kept = [f for f in findings if changes.keeps(f.file, f.pointer) or f.file == cfg.display]
         report.changed_since = {"revision": settings.changed_since, "left_out": len(findings) - len(kept)}
         findings = kept
     report.findings = sorted(findings, key=Finding.sort_key)
