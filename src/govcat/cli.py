@@ -190,6 +190,32 @@ def load(db_url: str | None, as_of: date, paths: tuple[Path, ...]) -> int:
 
 
 @main.command()
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=Path("目录填报模板.xlsx"),
+              show_default=True, help="模板文件。")
+@_guard
+def template(output: Path) -> int:
+    """生成部门填报用的 Excel 模板（含填写说明、下拉列表和一条示例）。"""
+    from govcat import standard, workbook_writer
+
+    workbook_writer.template(output, standard.load())
+    click.echo(f"已生成模板 {output}", err=True)
+    return 0
+
+
+@main.command()
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="输出文件（默认同名换扩展名）。")
+@_guard
+def convert(source: Path, output: Path | None) -> int:
+    """工作簿与 YAML 互转：FILE.xlsx -> catalog.yaml，catalog.yaml -> FILE.xlsx。"""
+    from govcat import convert as converter
+
+    target = converter.run(source, output)
+    click.echo(f"已转换 {source} -> {target}", err=True)
+    return 0
+
+
+@main.command()
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="更新及时性的判定日期（默认今天）。")
 @_guard
 def build(as_of: date) -> int:

@@ -31,10 +31,14 @@ class SchemaError:
 
 
 @cache
-def validator(role: str) -> Any:
+def schema(role: str) -> dict[str, Any]:
     with open(resources.generated(SCHEMA_FILES[role]), encoding="utf-8") as fh:
-        schema = json.load(fh)
-    return jsonschema_rs.validator_for(schema, validate_formats=True)
+        return json.load(fh)  # type: ignore[no-any-return]
+
+
+@cache
+def validator(role: str) -> Any:
+    return jsonschema_rs.validator_for(schema(role), validate_formats=True)
 
 
 def _pointer(path: list[str | int]) -> str:

@@ -20,6 +20,7 @@ from govcat.sourcemap import DictSourceMap, Span, join
 from govcat.standard import Standard
 from govcat.standard import load as load_standard
 
+WORKBOOK_SUFFIXES = (".xlsx",)
 PROVIDER_SHEET, RESOURCE_SHEET, ITEM_SHEET = "提供方", "信息资源", "信息项"
 LINK_HEADER = "信息资源代码"
 LIST_SEPARATOR = re.compile(r"[;；]")

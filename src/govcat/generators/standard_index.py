@@ -50,7 +50,8 @@ def _classes(view: Any) -> dict[str, Any]:
                 "range": slot.range if slot.range in view.all_classes() else None,
                 "multivalued": bool(slot.multivalued),
             }
-        classes[name] = {"title": cls.title, "fields": fields}
+        # `order` keeps the standard's field order, which sorted JSON keys lose (YAML output uses it).
+        classes[name] = {"title": cls.title, "fields": fields, "order": list(fields)}
     return classes
 
 
