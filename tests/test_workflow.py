@@ -93,6 +93,7 @@ def test_changed_since_reports_only_changed_records(tmp_path: Path) -> None:
     changed = CATALOG + second.replace("summary: 本市", "summary: 全市") + third
     (tmp_path / HERE).write_text(changed, encoding="utf-8")
     code, report = _json(tmp_path, "--changed-since", "HEAD")
+    assert code == 1
     found = sorted((f["code"], f["record"]["code"], f["line"]) for f in report["findings"])
     assert found == [("GC203", "307001001/000001", 30), ("GC504", "307001001/000001", 41),
                      ("GC504", "307001001/000002", 28)], found
