@@ -10,6 +10,8 @@ waivers:                  # silence one finding until a date; afterwards it retu
 policy:                   # the frequency policy and grace period, overriding the standard's defaults
   min_frequency: {基础信息资源: 每月, 电子证照: 每日}
   grace_days: 3
+owners:                   # reviewers of the standard's files, for `govcat generate codeowners`
+  standard: ["@govcat/standards-authors"]
 ```
 A configuration that cannot be read is a usage error (exit 2) naming the file, line and key.
 """
@@ -29,7 +31,7 @@ from govcat.workspace import UsageError
 
 CONFIG_NAME = ".govcat.yaml"
 SEVERITIES = ("error", "warning", "info", "off")
-_KEYS = {"severity", "ignore", "waivers", "policy"}
+_KEYS = {"severity", "ignore", "waivers", "policy", "owners"}  # owners: read by `generate codeowners`
 _WAIVER_KEYS = {"rule", "resource", "path", "reason", "approved_by", "expires"}
 
 

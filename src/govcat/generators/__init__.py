@@ -31,6 +31,12 @@ def _sql(root: Path) -> dict[str, str]:
     return sql.generate(root)
 
 
+def _codeowners(root: Path) -> dict[str, str]:
+    from govcat.generators import codeowners
+
+    return codeowners.generate(root)
+
+
 def _docs(root: Path) -> dict[str, str]:
     from govcat.generators import docs
 
@@ -42,11 +48,12 @@ TARGETS: dict[str, Generator] = {
     "json-schema": _json_schema,
     "standard": _standard,
     "sql": _sql,
+    "codeowners": _codeowners,
     "docs": _docs,
 }
 # Committed, deterministic artifacts that `generate --check` compares. The docs pages are built
 # from the catalogs and the build date (the dashboard), so they are generated at build time only.
-CHECKED = ("json-schema", "standard", "sql")
+CHECKED = ("json-schema", "standard", "sql", "codeowners")
 
 
 def notes(element: Any) -> dict[str, str]:
