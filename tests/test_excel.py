@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -79,3 +80,93 @@ def test_convert_refuses_what_it_cannot_read(tmp_path: Path) -> None:
     broken.write_text("a: [\n", encoding="utf-8")
     result = govcat("convert", str(broken))
     assert result.returncode == 2 and "govcat validate" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- real-world workbook faults -----------------------------------------------------------------
+
+HEAD = ["信息资源代码", "信息资源名称", "资源分类（类）", "资源分类（项）", "信息资源摘要", "格式分类", "格式类型", "共享类型",
+        "共享条件", "共享方式", "共享方式类型", "开放类型", "更新周期", "发布日期", "最近更新日期", "数据分级"]
+ROW = ["307001001/000001", "婚姻登记信息", "部门信息资源", "省（自治区、直辖市）及其下各级政务部门",
+       "本市办理结婚登记、离婚登记的当事人及登记结果信息。", "数据库", "KingbaseES", "有条件共享", "仅用于婚姻状况核验类政务服务事项",
+       "共享平台", "接口", "不予开放", "每日", date(2025, 3, 1), date(2026, 11, 20), "重要数据"]
+
+
+def _book(path: Path, row: list[object] | None = None, head: list[str] | None = None,
+          provider_code: object = "11330100MB0000012X", items: list[list[object]] | None = None) -> openpyxl.Workbook:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "提供方"
+    for line in (["提供方代码", provider_code], ["提供方名称", "示范市民政局"], ["标准版本", "1.0"]):
+        sheet.append(line)
+    resources = book.create_sheet("信息资源")
+    resources.append(head or HEAD)
+    resources.append(row or ROW)
+    item_sheet = book.create_sheet("信息项")
+    item_sheet.append(["信息资源代码", "信息项名称", "关联数据元", "数据类型", "数据长度"])
+    for item in items or [["307001001/000001", "公民身份号码", "DE00001", "C", 18]]:
+        item_sheet.append(item)
+    book.save(path)
+    return book
+
+
+def _findings(path: Path) -> list[tuple[str, str | None, str]]:
+    result = govcat("validate", str(path), "--format", "json", "--as-of", "2026-11-22")
+    assert "Traceback" not in result.stderr and result.returncode in (0, 1), result.stderr
+    return [(f["code"], f["cell"] and f"{f['sheet']}!{f['cell']}", f["message"])
+            for f in json.loads(result.stdout)["findings"]]
+
+
+def test_a_clean_workbook_passes(tmp_path: Path) -> None:
+    _book(tmp_path / "ok.xlsx")
+    assert _findings(tmp_path / "ok.xlsx") == []
+
+
+def test_codes_stored_as_numbers_are_flagged_with_the_fix(tmp_path: Path) -> None:
+    _book(tmp_path / "n.xlsx", provider_code=113301000000000001)
+    found = _findings(tmp_path / "n.xlsx")
+    (code, cell, message) = found[0]
+    assert (code, cell) == ("GC103", "提供方!B1") and "精度" in message and "文本格式" in message
+    # Excel kept 15 significant digits: the code that arrives is no longer the department's.
+    assert ("GC206", "提供方!B1") in [(c, where) for c, where, _ in found]
+    assert "113301000000000000" in found[1][2]
+
+
+def test_dates_as_serials_and_text(tmp_path: Path) -> None:
+    serial = [*ROW[:13], 45717, "2026年11月20日", "重要数据"]  # 45717 = 2025-03-01
+    _book(tmp_path / "d.xlsx", row=serial)
+    assert _findings(tmp_path / "d.xlsx") == []
+    ambiguous = [*ROW[:13], "3/1/2025", "2026/11/20", "重要数据"]
+    _book(tmp_path / "a.xlsx", row=ambiguous)
+    assert [(c, cell) for c, cell, _ in _findings(tmp_path / "a.xlsx")] == [("GC106", "信息资源!N2")]
+
+
+def test_merged_cells_and_formulas_without_results(tmp_path: Path) -> None:
+    path = tmp_path / "m.xlsx"
+    book = _book(path, items=[["307001001/000001", "公民身份号码", "DE00001", "C", 18],
+                              ["307001001/000001", "姓名", "DE00002", "C", "=25*2"]])
+    book["信息项"].merge_cells("A2:A3")
+    book.save(path)
+    codes = [(c, cell) for c, cell, _ in _findings(path)]
+    assert ("GC006", "信息项!A2") in codes   # the merge
+    assert ("GC006", "信息项!E3") in codes   # the formula openpyxl wrote without a cached result
+
+
+def test_renamed_columns_get_the_nearest_header_and_blank_rows_are_skipped(tmp_path: Path) -> None:
+    head = [h if h != "信息资源摘要" else "资源摘要" for h in HEAD]
+    path = tmp_path / "r.xlsx"
+    book = _book(path, head=head)
+    book["信息资源"].insert_rows(2)  # a blank row in the middle
+    book.save(path)
+    found = _findings(path)
+    assert ("GC102", "信息资源!E1") in [(c, cell) for c, cell, _ in found]
+    assert any("信息资源摘要" in m for c, _, m in found if c == "GC102")
+
+
+def test_old_xls_and_password_protected_files(tmp_path: Path) -> None:
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    (tmp_path / "old.xls").write_bytes(ole)
+    (tmp_path / "locked.xlsx").write_bytes(ole)
+    (code, _, message), = _findings(tmp_path / "old.xls")
+    assert code == "GC005" and ".xlsx" in message
+    (code, _, message), = _findings(tmp_path / "locked.xlsx")
+    assert code == "GC006" and "密码" in message

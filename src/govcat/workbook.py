@@ -26,6 +26,7 @@ LINK_HEADER = "信息资源代码"
 LIST_SEPARATOR = re.compile(r"[;；]")
 # Objects whose fields are flattened into columns of the resource sheet.
 NESTED = ("classification", "format", "sharing", "opening", "mount")
+DATE_FIELDS = ("published_on", "last_updated_on")
 _CN_DATE = re.compile(r"^\s*(\d{4})\s*[年/.-]\s*(\d{1,2})\s*[月/.-]\s*(\d{1,2})\s*日?\s*$")
 
 
@@ -79,7 +80,7 @@ class _Reader:
         if isinstance(value, str):
             text = value.strip()
             match = _CN_DATE.match(text)
-            if match and field in ("published_on", "last_updated_on"):
+            if match and field in DATE_FIELDS:
                 try:
                     return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
                 except ValueError:
@@ -87,14 +88,23 @@ class _Reader:
             return text if text else None
         if isinstance(value, float) and value.is_integer() and field in ("length", "precision"):
             return int(value)
+        if isinstance(value, int | float) and not isinstance(value, bool) and field in DATE_FIELDS \
+                and 1 <= value < 2958466:
+            # A date typed into a cell formatted as a number: Excel's serial day count (1900 system).
+            from openpyxl.utils.datetime import from_excel
+
+            return from_excel(value).date().isoformat()
         if isinstance(value, int | float) and not isinstance(value, bool) and field == "standard_version":
             return str(value)
         if isinstance(value, int | float) and not isinstance(value, bool) and field in ("code", "element"):
             # A code typed into a number cell: Excel may already have rounded it (1.14501E+17).
+            tokens = [t for t in pointer.split("/")[1:]]
+            title = self.std.title(self.std.class_at("Catalog", tokens[:-1]), field)
             actual = L10n("数字（可能已丢失精度，请把该列设为文本格式后重新输入）",
                           "a number (precision may be lost; format the column as text and retype it)")
-            self.problem("GC103", pointer, {"field": field, "expected": L10n("文本", "text"), "actual": actual}, span)
-            return None
+            self.problem("GC103", pointer, {"field": L10n(f"{title}（{field}）", f"{field} ({title})"),
+                                            "expected": L10n("文本", "text"), "actual": actual}, span)
+            return str(int(value)) if isinstance(value, int) or value.is_integer() else str(value)
         return value
 
     def header(self, rows: list[Any], sheet: str, known: dict[str, Any]) -> dict[int, str]:
@@ -117,18 +127,66 @@ def load(doc: Document) -> Document:
     """Read the workbook at ``doc.path`` into ``doc.data`` and ``doc.sourcemap``."""
     import openpyxl  # heavy; imported only when a workbook is validated
 
+    with open(doc.path, "rb") as fh:
+        signature = fh.read(8)
+    if signature == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE container: encrypted xlsx or old .xls
+        doc.problems.append(Problem("GC006", "", {"detail": L10n(
+            "文件设置了打开密码，或其实是旧版 .xls 格式：请取消密码保护，并“另存为” Excel 工作簿（.xlsx）",
+            "the file is password-protected or an old .xls: remove the password and save it as .xlsx")}, Span(1, 1)))
+        return doc
     try:
         book = openpyxl.load_workbook(doc.path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         doc.problems.append(Problem("GC006", "", {"detail": L10n(
-            f"无法作为 .xlsx 打开（文件已加密、已损坏，或其实是旧版 .xls）：{type(exc).__name__}",
-            f"cannot be opened as .xlsx (encrypted, damaged or an old .xls): {type(exc).__name__}")}, Span(1, 1)))
+            f"无法作为 .xlsx 打开（文件已损坏，或不是 Excel 工作簿）：{type(exc).__name__}",
+            f"cannot be opened as .xlsx (damaged, or not a workbook): {type(exc).__name__}")}, Span(1, 1)))
         return doc
     try:
         _read(book, doc)
+        _scan_sheets(book, doc)
     finally:
         book.close()
     return doc
+
+
+def _scan_sheets(book: Any, doc: Document) -> None:
+    """What openpyxl's streaming reader does not expose: merged cells (their value sits in the first
+    cell only, so the other rows would silently lose it) and formulas whose result Excel never
+    saved (a workbook written by a program: the cell reads as empty). One streaming pass over each
+    data sheet's XML, memory bounded."""
+    from xml.etree.ElementTree import iterparse
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    with zipfile.ZipFile(doc.path) as archive:
+        for name in (RESOURCE_SHEET, ITEM_SHEET, PROVIDER_SHEET):
+            if name not in book.sheetnames:
+                continue
+            member = book[name]._worksheet_path
+            with archive.open(member) as xml:
+                for _, element in iterparse(xml):
+                    if element.tag == f"{main}mergeCell":
+                        ref = element.get("ref", "")
+                        first = ref.split(":")[0]
+                        doc.problems.append(Problem("GC006", "", {"detail": L10n(
+                            f"单元格 {ref} 是合并单元格：合并后只有第一格有值，请取消合并并在每一行填写",
+                            f"cells {ref} are merged: only the first holds the value; unmerge and fill every row")},
+                            _cell_span(name, first)))
+                    elif element.tag == f"{main}c":
+                        formula, value = element.find(f"{main}f"), element.find(f"{main}v")
+                        if formula is not None and (value is None or value.text in (None, "")):
+                            ref = element.get("r", "")
+                            doc.problems.append(Problem("GC006", "", {"detail": L10n(
+                                f"单元格 {ref} 是公式但没有计算结果：请在 Excel/WPS 中打开并保存一次，或改为直接填写值",
+                                f"cell {ref} holds a formula without a saved result: open and save it in Excel, or "
+                                "type the value")}, _cell_span(name, ref)))
+                        element.clear()
+
+
+def _cell_span(sheet: str, ref: str) -> Span:
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+
+    letters, row = coordinate_from_string(ref)
+    return Span(row, column_index_from_string(letters), sheet=sheet, cell=ref)
 
 
 def _read(book: Any, doc: Document) -> None:

@@ -111,8 +111,8 @@ def input_limit(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("GC005", "unsupported-file", "error",
-      "不支持的文件类型“{suffix}”：只校验 .yaml、.yml 和 .xlsx 文件",
-      "unsupported file type '{suffix}': only .yaml, .yml and .xlsx files are validated", BOTH)
+      "不支持的文件类型“{suffix}”：只校验 .yaml、.yml 和 .xlsx 文件{hint}",
+      "unsupported file type '{suffix}': only .yaml, .yml and .xlsx files are validated{hint}", BOTH)
 def unsupported_file(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
     命令行上直接给出的文件扩展名是否为 `.yaml`、`.yml` 或 `.xlsx`。校验文件夹时，其他扩展名的文件会被跳过。
@@ -126,7 +126,11 @@ def unsupported_file(doc: Document, ctx: Context) -> Iterator[Hit]:
     ## 修正
     YAML 目录使用 `.yaml` 扩展名；Excel 目录请用 `govcat template` 生成的模板另存为 `.xlsx`。
     """
-    return problems(doc, "GC005")
+    for hit in problems(doc, "GC005"):
+        old_excel = str(hit.args.get("suffix", "")).lower() in (".xls", ".et", ".csv")
+        hint = L10n("；请在 Excel/WPS 中“另存为” Excel 工作簿（.xlsx）", "; save it as an Excel workbook (.xlsx)") \
+            if old_excel else L10n("", "")
+        yield Hit(hit.pointer, {**hit.args, "hint": hint}, hit.span)
 
 
 @rule("GC006", "spreadsheet-structure", "error",
