@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from govcat.loader import Document
-from govcat.sourcemap import join
 
 
 def obj(value: Any) -> dict[str, Any]:
@@ -29,13 +28,13 @@ def resources(doc: Document) -> Iterator[tuple[str, dict[str, Any]]]:
     """(pointer, resource) for every resource mapping of a catalog document."""
     for i, res in enumerate(items_of(obj(doc.data).get("resources"))):
         if isinstance(res, dict):
-            yield join("/resources", i), res
+            yield f"/resources/{i}", res  # no token here needs JSON Pointer escaping
 
 
 def items(res: dict[str, Any], pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:
     for i, item in enumerate(items_of(res.get("items"))):
         if isinstance(item, dict):
-            yield join(pointer, "items", i), item
+            yield f"{pointer}/items/{i}", item
 
 
 def provider_code(doc: Document) -> str | None:

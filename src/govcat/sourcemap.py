@@ -32,7 +32,11 @@ def unescape_token(token: str) -> str:
 
 
 def join(pointer: str, *tokens: object) -> str:
-    return pointer + "".join("/" + escape_token(str(t)) for t in tokens)
+    out = pointer
+    for token in tokens:
+        text = str(token)
+        out += "/" + (escape_token(text) if "~" in text or "/" in text else text)
+    return out
 
 
 def split(pointer: str) -> list[str]:

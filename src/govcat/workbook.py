@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 import zipfile
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from govcat import suggest
 from govcat.i18n import L10n
 from govcat.loader import Document, Problem
-from govcat.sourcemap import DictSourceMap, Span, join
+from govcat.sourcemap import Span, join
 from govcat.standard import Standard
 from govcat.standard import load as load_standard
 
@@ -57,10 +57,47 @@ def _multivalued(std: Standard, class_name: str, field: str) -> bool:
     return bool(spec and spec["multivalued"])
 
 
+class Cell(NamedTuple):
+    row: int  # 1-based, as Excel shows them
+    column: int
+    value: Any
+
+    @property
+    def coordinate(self) -> str:
+        return f"{column_letter(self.column)}{self.row}"
+
+
+def column_letter(column: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(column))
+
+
+class SheetSourceMap:
+    """Pointer -> (sheet, row, column), turned into a Span with its `F7` name only when asked."""
+
+    def __init__(self) -> None:
+        self.cells: dict[str, tuple[str, int, int]] = {}
+
+    def span(self, pointer: str) -> Span | None:
+        found = self.cells.get(pointer)
+        if found is None:
+            return None
+        sheet, row, column = found
+        return Span(row, column, sheet=sheet, cell=f"{column_letter(column)}{row}")
+
+
+def _rows(book: Any, sheet: str) -> list[list[Cell]]:
+    """The non-empty cells of each row (blank rows stay, as empty lists, so row numbers hold)."""
+    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    return [[Cell(r, c, v) for c, v in enumerate(row, start=1) if v != "" and v is not None]
+            for r, row in enumerate(rows, start=1)]
+
+
 class _Reader:
     def __init__(self, doc: Document, std: Standard) -> None:
         self.doc, self.std = doc, std
-        self.spans: dict[str, Span] = {}
+        self.smap = SheetSourceMap()
 
     def problem(self, code: str, pointer: str, args: dict[str, Any], span: Span | None) -> None:
         self.doc.problems.append(Problem(code, pointer, args, span))
@@ -70,8 +107,7 @@ class _Reader:
 
     def value(self, cell: Any, pointer: str, field: str, sheet: str) -> Any:
         """A cell's value as the YAML loader would give it (dates as YYYY-MM-DD, whole floats as int)."""
-        span = Span(cell.row, cell.column, sheet=sheet, cell=cell.coordinate)
-        self.spans[pointer] = span
+        self.smap.cells[pointer] = (sheet, cell.row, cell.column)
         value = cell.value
         if isinstance(value, datetime):
             return value.date().isoformat()
@@ -87,7 +123,7 @@ class _Reader:
                     return text
             return text if text else None
         if isinstance(value, float) and value.is_integer() and field in ("length", "precision"):
-            return int(value)
+            return int(value)  # calamine reads every number as a float
         if isinstance(value, int | float) and not isinstance(value, bool) and field in DATE_FIELDS \
                 and 1 <= value < 2958466:
             # A date typed into a cell formatted as a number: Excel's serial day count (1900 system).
@@ -103,11 +139,12 @@ class _Reader:
             actual = L10n("数字（可能已丢失精度，请把该列设为文本格式后重新输入）",
                           "a number (precision may be lost; format the column as text and retype it)")
             self.problem("GC103", pointer, {"field": L10n(f"{title}（{field}）", f"{field} ({title})"),
-                                            "expected": L10n("文本", "text"), "actual": actual}, span)
+                                            "expected": L10n("文本", "text"), "actual": actual},
+                         self.smap.span(pointer))
             return str(int(value)) if isinstance(value, int) or value.is_integer() else str(value)
         return value
 
-    def header(self, rows: list[Any], sheet: str, known: dict[str, Any]) -> dict[int, str]:
+    def header(self, rows: list[Cell], sheet: str, known: dict[str, Any]) -> dict[int, str]:
         """Column index -> header title; unknown headers are GC102 with the nearest known title."""
         by_column: dict[int, str] = {}
         for cell in rows:
@@ -125,8 +162,6 @@ class _Reader:
 
 def load(doc: Document) -> Document:
     """Read the workbook at ``doc.path`` into ``doc.data`` and ``doc.sourcemap``."""
-    import openpyxl  # heavy; imported only when a workbook is validated
-
     with open(doc.path, "rb") as fh:
         signature = fh.read(8)
     if signature == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE container: encrypted xlsx or old .xls
@@ -134,9 +169,11 @@ def load(doc: Document) -> Document:
             "文件设置了打开密码，或其实是旧版 .xls 格式：请取消密码保护，并“另存为” Excel 工作簿（.xlsx）",
             "the file is password-protected or an old .xls: remove the password and save it as .xlsx")}, Span(1, 1)))
         return doc
+    from python_calamine import CalamineError, CalamineWorkbook
+
     try:
-        book = openpyxl.load_workbook(doc.path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        book = CalamineWorkbook.from_path(str(doc.path))
+    except (CalamineError, OSError, ValueError) as exc:
         doc.problems.append(Problem("GC006", "", {"detail": L10n(
             f"无法作为 .xlsx 打开（文件已损坏，或不是 Excel 工作簿）：{type(exc).__name__}",
             f"cannot be opened as .xlsx (damaged, or not a workbook): {type(exc).__name__}")}, Span(1, 1)))
@@ -150,36 +187,62 @@ def load(doc: Document) -> Document:
 
 
 def _scan_sheets(book: Any, doc: Document) -> None:
-    """What openpyxl's streaming reader does not expose: merged cells (their value sits in the first
-    cell only, so the other rows would silently lose it) and formulas whose result Excel never
-    saved (a workbook written by a program: the cell reads as empty). One streaming pass over each
-    data sheet's XML, memory bounded."""
+    """What reading values alone does not show: merged cells (their value sits in the first cell
+    only, so the other rows would silently lose it) and formulas whose result was never saved (a
+    workbook written by a program: the cell reads as empty). Formulas are looked for in the sheet
+    XML, parsed only when it contains one; memory stays bounded either way."""
+    for name in (PROVIDER_SHEET, RESOURCE_SHEET, ITEM_SHEET):
+        if name not in book.sheet_names:
+            continue
+        for (r1, c1), (r2, c2) in book.get_sheet_by_name(name).merged_cell_ranges or []:
+            first, last = Cell(r1 + 1, c1 + 1, None).coordinate, Cell(r2 + 1, c2 + 1, None).coordinate
+            doc.problems.append(Problem("GC006", "", {"detail": L10n(
+                f"单元格 {first}:{last} 是合并单元格：合并后只有第一格有值，请取消合并并在每一行填写",
+                f"cells {first}:{last} are merged: only the first holds the value; unmerge and fill every row")},
+                Span(r1 + 1, c1 + 1, sheet=name, cell=first)))
+    for name, member in _sheet_members(doc.path).items():
+        if name in (PROVIDER_SHEET, RESOURCE_SHEET, ITEM_SHEET):
+            _formulas_without_results(doc, name, member)
+
+
+def _sheet_members(path: Any) -> dict[str, str]:
+    """Sheet name -> its XML member inside the .xlsx, from the workbook's relationships."""
+    from xml.etree.ElementTree import fromstring
+
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    with zipfile.ZipFile(path) as archive:
+        book = fromstring(archive.read("xl/workbook.xml"))
+        rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    members = {}
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{rel_ns}id"), "")
+        members[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return members
+
+
+def _formulas_without_results(doc: Document, sheet: str, member: str) -> None:
     from xml.etree.ElementTree import iterparse
 
-    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
     with zipfile.ZipFile(doc.path) as archive:
-        for name in (RESOURCE_SHEET, ITEM_SHEET, PROVIDER_SHEET):
-            if name not in book.sheetnames:
-                continue
-            member = book[name]._worksheet_path
-            with archive.open(member) as xml:
-                for _, element in iterparse(xml):
-                    if element.tag == f"{main}mergeCell":
-                        ref = element.get("ref", "")
-                        first = ref.split(":")[0]
-                        doc.problems.append(Problem("GC006", "", {"detail": L10n(
-                            f"单元格 {ref} 是合并单元格：合并后只有第一格有值，请取消合并并在每一行填写",
-                            f"cells {ref} are merged: only the first holds the value; unmerge and fill every row")},
-                            _cell_span(name, first)))
-                    elif element.tag == f"{main}c":
-                        formula, value = element.find(f"{main}f"), element.find(f"{main}v")
-                        if formula is not None and (value is None or value.text in (None, "")):
-                            ref = element.get("r", "")
-                            doc.problems.append(Problem("GC006", "", {"detail": L10n(
-                                f"单元格 {ref} 是公式但没有计算结果：请在 Excel/WPS 中打开并保存一次，或改为直接填写值",
-                                f"cell {ref} holds a formula without a saved result: open and save it in Excel, or "
-                                "type the value")}, _cell_span(name, ref)))
-                        element.clear()
+        with archive.open(member) as xml:
+            if not any(b"<f" in chunk for chunk in iter(lambda: xml.read(1 << 20), b"")):
+                return
+        with archive.open(member) as xml:
+            for _, element in iterparse(xml):
+                if element.tag != f"{_MAIN}c":
+                    continue
+                formula, value = element.find(f"{_MAIN}f"), element.find(f"{_MAIN}v")
+                if formula is not None and (value is None or value.text in (None, "")):
+                    ref = element.get("r", "")
+                    doc.problems.append(Problem("GC006", "", {"detail": L10n(
+                        f"单元格 {ref} 是公式但没有计算结果：请在 Excel/WPS 中打开并保存一次，或改为直接填写值",
+                        f"cell {ref} holds a formula without a saved result: open and save it in Excel, or type the "
+                        "value")}, _cell_span(sheet, ref)))
+                element.clear()
+
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
 def _cell_span(sheet: str, ref: str) -> Span:
@@ -192,15 +255,15 @@ def _cell_span(sheet: str, ref: str) -> Span:
 def _read(book: Any, doc: Document) -> None:
     std = load_standard()
     reader = _Reader(doc, std)
-    missing = [s for s in (PROVIDER_SHEET, RESOURCE_SHEET, ITEM_SHEET) if s not in book.sheetnames]
+    missing = [s for s in (PROVIDER_SHEET, RESOURCE_SHEET, ITEM_SHEET) if s not in book.sheet_names]
     for sheet in missing:
         reader.structure(f"缺少工作表“{sheet}”", f"sheet '{sheet}' is missing")
     if missing:
         return
     data: dict[str, Any] = {}
     labels = provider_rows(std)
-    for row in book[PROVIDER_SHEET].iter_rows(min_col=1, max_col=2):
-        if len(row) < 2 or row[0].value is None:
+    for row in _rows(book, PROVIDER_SHEET):
+        if len(row) < 2 or row[0].column != 1 or row[1].column != 2:
             continue
         label = str(row[0].value).strip()
         path = labels.get(label)
@@ -211,18 +274,17 @@ def _read(book: Any, doc: Document) -> None:
         if value is not None:
             (data.setdefault("provider", {}) if len(path) == 2 else data)[path[-1]] = value
     columns = resource_columns(std)
-    resources, rows_by_code = _read_resources(reader, book[RESOURCE_SHEET], columns)
+    resources, rows_by_code = _read_resources(reader, _rows(book, RESOURCE_SHEET), columns)
     data["resources"] = resources
-    _read_items(reader, book[ITEM_SHEET], item_columns(std), resources, rows_by_code)
+    _read_items(reader, _rows(book, ITEM_SHEET), item_columns(std), resources, rows_by_code)
     doc.data = data
-    doc.sourcemap = DictSourceMap(reader.spans)
+    doc.sourcemap = reader.smap
 
 
-def _read_resources(reader: _Reader, sheet: Any, columns: dict[str, tuple[str, ...]]
+def _read_resources(reader: _Reader, sheet: list[list[Cell]], columns: dict[str, tuple[str, ...]]
                     ) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    rows = sheet.iter_rows()
-    header_row = next(rows, ())
-    headers = reader.header(list(header_row), RESOURCE_SHEET, columns)
+    rows = iter(sheet)
+    headers = reader.header(next(rows, []), RESOURCE_SHEET, columns)
     for required in (LINK_HEADER,):
         if required not in headers.values():
             reader.structure(f"工作表“{RESOURCE_SHEET}”缺少表头“{required}”",
@@ -230,13 +292,13 @@ def _read_resources(reader: _Reader, sheet: Any, columns: dict[str, tuple[str, .
     resources: list[dict[str, Any]] = []
     by_code: dict[str, int] = {}
     for row in rows:
-        cells = [c for c in row if getattr(c, "column", None) in headers and c.value not in (None, "")]
+        cells = [c for c in row if c.column in headers]
         if not cells:
             continue  # blank rows in the middle are skipped, not an end of the sheet
         index = len(resources)
         base = join("/resources", index)
         resource: dict[str, Any] = {}
-        reader.spans[base] = Span(cells[0].row, 1, sheet=RESOURCE_SHEET, cell=f"A{cells[0].row}")
+        reader.smap.cells[base] = (RESOURCE_SHEET, cells[0].row, 1)
         for cell in cells:
             path = columns[headers[cell.column]]
             pointer = join(base, *path)
@@ -248,7 +310,7 @@ def _read_resources(reader: _Reader, sheet: Any, columns: dict[str, tuple[str, .
             target = resource
             for key in path[:-1]:
                 target = target.setdefault(key, {})
-                reader.spans.setdefault(join(base, key), reader.spans[pointer])
+                reader.smap.cells.setdefault(join(base, key), reader.smap.cells[pointer])
             target[path[-1]] = value
         code = resource.get("code")
         if isinstance(code, str):
@@ -257,18 +319,17 @@ def _read_resources(reader: _Reader, sheet: Any, columns: dict[str, tuple[str, .
     return resources, by_code
 
 
-def _read_items(reader: _Reader, sheet: Any, columns: dict[str, str], resources: list[dict[str, Any]],
-                by_code: dict[str, int]) -> None:
-    rows = sheet.iter_rows()
+def _read_items(reader: _Reader, sheet: list[list[Cell]], columns: dict[str, str],
+                resources: list[dict[str, Any]], by_code: dict[str, int]) -> None:
+    rows = iter(sheet)
     known: dict[str, Any] = {LINK_HEADER: None, **columns}
-    headers = reader.header(list(next(rows, ())), ITEM_SHEET, known)
+    headers = reader.header(next(rows, []), ITEM_SHEET, known)
     if LINK_HEADER not in headers.values():
         reader.structure(f"工作表“{ITEM_SHEET}”缺少第一列“{LINK_HEADER}”",
                          f"sheet '{ITEM_SHEET}' lacks the column '{LINK_HEADER}'")
         return
     for row in rows:
-        cells = {headers[c.column]: c for c in row if getattr(c, "column", None) in headers
-                 and c.value not in (None, "")}
+        cells = {headers[c.column]: c for c in row if c.column in headers}
         if not cells:
             continue
         link = cells.get(LINK_HEADER)
@@ -282,16 +343,16 @@ def _read_items(reader: _Reader, sheet: Any, columns: dict[str, str], resources:
             continue
         index = by_code[code]
         items = resources[index].setdefault("items", [])
-        base = join("/resources", index, "items", len(items))
+        base = f"/resources/{index}/items/{len(items)}"
         item: dict[str, Any] = {}
         first = next(iter(cells.values()))
-        reader.spans[base] = Span(first.row, 1, sheet=ITEM_SHEET, cell=f"A{first.row}")
-        reader.spans.setdefault(join("/resources", index, "items"), reader.spans[base])
+        reader.smap.cells[base] = (ITEM_SHEET, first.row, 1)
+        reader.smap.cells.setdefault(join("/resources", index, "items"), reader.smap.cells[base])
         for title, cell in cells.items():
             if title == LINK_HEADER:
                 continue
             field = columns[title]
-            value = reader.value(cell, join(base, field), field, ITEM_SHEET)
+            value = reader.value(cell, f"{base}/{field}", field, ITEM_SHEET)
             if field in ("is_key", "sensitive") and isinstance(value, str):
                 value = {"是": True, "否": False}.get(value, value)
             if value is not None:
