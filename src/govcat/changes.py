@@ -79,7 +79,7 @@ def find(revision: str, docs: list[loader.Document], start: Path) -> Changes:
     check = _git(["rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}"], root)
     if check.returncode != 0:
         raise UsageError(f"--changed-since：找不到 git 版本“{revision}”")
-    records: dict[str, set[str] | None] = {}
+    records: dict[str, set[int] | None] = {}
     for doc in docs:
         try:
             rel = doc.path.resolve().relative_to(root).as_posix()

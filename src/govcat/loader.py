@@ -121,7 +121,8 @@ def mapping_key(event: yaml.ScalarEvent) -> str:
 
 
 def _event_span(event: yaml.Event) -> Span:
-    s, e = event.start_mark, event.end_mark
+    s: Any = event.start_mark
+    e: Any = event.end_mark
     return Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
 
 

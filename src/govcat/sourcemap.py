@@ -82,7 +82,7 @@ class YamlSourceMap:
         return self._spans.get(pointer)
 
 
-def _mark_span(start: yaml.Mark, end: yaml.Mark) -> Span:
+def _mark_span(start: Any, end: Any) -> Span:  # libyaml's marks (the C ones are untyped)
     return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
@@ -112,7 +112,7 @@ def _yaml_spans(text: str) -> dict[str, Span]:
                 _advance(stack)
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 pointer, _, _, _, start = stack.pop()
-                end = event.end_mark
+                end: Any = event.end_mark
                 span = _mark_span(start, end)
                 if end.column == 0 and end.line > start.line:
                     # Block collections end at the start of the next line; report the line before.

@@ -97,6 +97,11 @@ class Standard:
         return int(self.frequencies[frequency]["rank"])
 
     # --- elements ----------------------------------------------------------------------------
+    def element_of(self, item: dict[str, Any]) -> Element | None:
+        """The data element an item names, if it names one the standard has."""
+        value = item.get("element")
+        return self.elements.get(value) if isinstance(value, str) else None
+
     @cached_property
     def element_names(self) -> dict[str, str]:
         """Every element title and alias -> element id (titles win over aliases)."""

@@ -80,7 +80,7 @@ def non_authoritative_source(doc: Document, ctx: Context) -> Iterator[Hit]:
         if obj(res.get("classification")).get("class") != "基础信息资源":
             continue
         for at, item in items(res, pointer):
-            element = ctx.std.elements.get(item.get("element")) if isinstance(item.get("element"), str) else None
+            element = ctx.std.element_of(item)
             if item.get("is_key") is not True or element is None or not element.steward or not names:
                 continue
             words = STEWARD_NAMES.get(element.steward, (element.steward,))

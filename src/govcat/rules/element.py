@@ -21,11 +21,6 @@ COMPATIBLE = {
 }
 
 
-def _element(ctx: Context, item: dict[str, object]):  # type: ignore[no-untyped-def]
-    value = item.get("element")
-    return ctx.std.elements.get(value) if isinstance(value, str) else None
-
-
 @rule("GC301", "unknown-data-element", "error",
       "数据元“{value}”不在数据元标准中{hint}", "data element '{value}' is not in the standard{hint}")
 def unknown_data_element(doc: Document, ctx: Context) -> Iterator[Hit]:
@@ -75,7 +70,7 @@ def item_type_mismatch(doc: Document, ctx: Context) -> Iterator[Hit]:
     """
     for pointer, res in resources(doc):
         for at, item in items(res, pointer):
-            element, item_type = _element(ctx, item), item.get("data_type")
+            element, item_type = ctx.std.element_of(item), item.get("data_type")
             if element is None or not isinstance(item_type, str) or item_type not in ctx.std.data_types:
                 continue
             if element.data_type and item_type not in COMPATIBLE.get(element.data_type, {element.data_type}):
@@ -105,7 +100,7 @@ def item_length_mismatch(doc: Document, ctx: Context) -> Iterator[Hit]:
     """
     for pointer, res in resources(doc):
         for at, item in items(res, pointer):
-            element, length = _element(ctx, item), item.get("length")
+            element, length = ctx.std.element_of(item), item.get("length")
             if element is None or not isinstance(length, int) or isinstance(length, bool):
                 continue
             problem = None
@@ -143,7 +138,7 @@ def non_standard_item_name(doc: Document, ctx: Context) -> Iterator[Hit]:
     """
     for pointer, res in resources(doc):
         for at, item in items(res, pointer):
-            element, name = _element(ctx, item), item.get("name")
+            element, name = ctx.std.element_of(item), item.get("name")
             if element is None or not isinstance(name, str) or name.strip() == element.title:
                 continue
             if name.strip() in element.aliases:
@@ -214,7 +209,7 @@ def deprecated_data_element(doc: Document, ctx: Context) -> Iterator[Hit]:
     """
     for pointer, res in resources(doc):
         for at, item in items(res, pointer):
-            element = _element(ctx, item)
+            element = ctx.std.element_of(item)
             if element is None or not element.retired:
                 continue
             new = ctx.std.elements.get(element.replaced_by or "")

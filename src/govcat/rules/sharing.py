@@ -135,7 +135,7 @@ def sensitive_data_opened(doc: Document, ctx: Context) -> Iterator[Hit]:
         if obj(res.get("opening")).get("type") != "无条件开放":
             continue
         for at, item in items(res, pointer):
-            element = ctx.std.elements.get(item.get("element")) if isinstance(item.get("element"), str) else None
+            element = ctx.std.element_of(item)
             flag = item.get("sensitive")
             if flag is True:
                 why = L10n("标记为敏感（sensitive: true）", "is marked sensitive")
