@@ -24,6 +24,7 @@ CATALOG = {
     "GC103": ("wrong-type", "error"), "GC104": ("value-not-in-vocabulary", "error"),
     "GC105": ("pattern-mismatch", "error"), "GC106": ("invalid-date", "error"),
     "GC107": ("out-of-bounds", "error"), "GC108": ("missing-recommended-field", "warning"),
+    "GC109": ("control-character", "error"),
     "GC201": ("resource-code-format", "error"), "GC202": ("resource-code-classification-mismatch", "error"),
     "GC203": ("duplicate-resource-code", "error"), "GC204": ("duplicate-resource-name", "error"),
     "GC205": ("unknown-related-resource", "error"), "GC206": ("invalid-credit-code", "error"),
@@ -43,6 +44,7 @@ CATALOG = {
     "GC601": ("duplicate-resource-across-departments", "warning"), "GC602": ("non-authoritative-source", "info"),
     "GC701": ("provider-folder-mismatch", "error"), "GC702": ("provider-not-registered", "error"),
     "GC703": ("provider-name-mismatch", "warning"), "GC704": ("unsupported-standard-version", "error"),
+    "GC705": ("duplicate-department", "error"), "GC706": ("unknown-parent-department", "error"),
 }
 
 

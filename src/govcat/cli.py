@@ -34,6 +34,9 @@ def _guard(command: Callable[..., int]) -> Callable[..., None]:
             sys.exit(2)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:  # `govcat … | head`: the reader left; nothing went wrong here
+            sys.stderr.close()
+            os._exit(0)
         except Exception as exc:  # a bug: say so plainly, never a traceback to a department
             click.echo(f"govcat: 内部错误（internal error）：{type(exc).__name__}: {exc}\n"
                        "请把命令和输入文件报告给标准维护方。设置 GOVCAT_DEBUG=1 可查看调用栈。", err=True)

@@ -61,6 +61,15 @@ FATAL_CODES = frozenset({"GC001", "GC003", "GC004", "GC005", "GC006"})
 class _Loader(yaml.CSafeLoader):  # type: ignore[misc]
     """libyaml's parser; typing of plain scalars is ours (see ``_plain_scalar``)."""
 
+# C0 controls and DEL, except tab and line breaks: invisible, and refused by databases (NUL).
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_name(text: str) -> str:
+    found = CONTROL.search(text)
+    return f"U+{ord(found.group()):04X}" if found else ""
+
+
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
@@ -187,6 +196,9 @@ class _Builder:
                     value, size = self.anchors[event.anchor]
                 else:
                     value, size = _scalar(event), 1
+                    if event.style == '"' and CONTROL.search(event.value):  # only escapes can write them
+                        self.problems.append(Problem("GC109", self._pointer_of_value(stack), {
+                            "char": control_name(event.value)}, _event_span(event)))
                     if event.anchor:
                         self.anchors[event.anchor] = (value, 1)
                 self.budget -= size
@@ -223,6 +235,15 @@ class _Builder:
                 else:
                     self._add(stack[-1], frame.container, frame.size, event)
         return root
+
+    @staticmethod
+    def _pointer_of_value(stack: list[_Frame]) -> str:
+        if not stack:
+            return ""
+        frame = stack[-1]
+        if isinstance(frame.container, dict) and frame.key is None:
+            return frame.pointer  # a key itself
+        return _Builder._child_pointer(frame)
 
     @staticmethod
     def _child_pointer(frame: _Frame) -> str:

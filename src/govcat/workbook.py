@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from govcat import suggest
 from govcat.i18n import L10n
-from govcat.loader import Document, Problem
+from govcat.loader import CONTROL, Document, Problem, control_name
 from govcat.sourcemap import Span, join
 from govcat.standard import Standard
 from govcat.standard import load as load_standard
@@ -114,6 +114,8 @@ class _Reader:
         if isinstance(value, date):
             return value.isoformat()
         if isinstance(value, str):
+            if CONTROL.search(value):
+                self.problem("GC109", pointer, {"char": control_name(value)}, self.smap.span(pointer))
             text = value.strip()
             match = _CN_DATE.match(text)
             if match and field in DATE_FIELDS:

@@ -95,6 +95,9 @@ def _elements(view: Any) -> dict[str, Any]:
             "format": notes.get("format"),
             **parse_format(notes.get("format", "")),
             "category": notes.get("category"),
+            # The remaining GB/T 19488.1 attributes, for the database and the docs (not the rules).
+            **{key: notes.get(key) for key in ("short_name", "object_class", "property", "representation_term",
+                                               "value_domain", "unit", "source", "version")},
             "sensitivity": notes.get("sensitivity", "一般"),
             "steward": notes.get("steward"),
             "checksum": notes.get("checksum"),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
-from govcat.access import obj, provider_code, text
+from govcat.access import items_of, obj, provider_code, text
 from govcat.loader import Document
 from govcat.rules.base import Context, Hit, rule
 
@@ -106,4 +107,63 @@ def unsupported_standard_version(doc: Document, ctx: Context) -> Iterator[Hit]:
         yield Hit("/standard_version", {"version": version, "supported": "、".join(ctx.std.supported_versions)})
 
 
-RULES = (provider_folder_mismatch, provider_not_registered, provider_name_mismatch, unsupported_standard_version)
+def _departments(doc: Document) -> list[tuple[int, dict[str, Any]]]:
+    return [(i, d) for i, d in enumerate(items_of(obj(doc.data).get("departments"))) if isinstance(d, dict)]
+
+
+@rule("GC705", "duplicate-department", "error",
+      "部门代码“{code}”在提供方名录中重复登记（第 {first} 个部门已使用）",
+      "department code '{code}' is registered twice (first as department {first})", ("registry",))
+def duplicate_department(doc: Document, ctx: Context) -> Iterator[Hit]:
+    """## 检查内容
+    提供方名录（`catalogs/departments.yaml`）中每个部门的统一社会信用代码是否只出现一次。
+
+    ## 为什么
+    代码是部门在名录、文件夹和 CODEOWNERS 中的唯一标识；重复登记时，哪一条名称、层级和维护人有效无法确定。
+
+    ## 示例
+    ```yaml
+    departments:
+      - {code: "11330100MB0000012X", name: 示范市民政局, level: 市级, division: "330100"}
+      - {code: "11330100MB0000012X", name: 民政局, level: 市级, division: "330100"}
+    ```
+
+    ## 修正
+    合并为一条，保留正确的名称、层级和维护人。
+    """
+    first: dict[str, int] = {}
+    for i, dept in _departments(doc):
+        code = text(dept.get("code"))
+        if code in first:
+            yield Hit(f"/departments/{i}/code", {"code": code, "first": first[code] + 1})
+        elif code:
+            first[code] = i
+
+
+@rule("GC706", "unknown-parent-department", "error",
+      "上级部门代码“{parent}”未登记在提供方名录中", "parent department '{parent}' is not in the registry", ("registry",))
+def unknown_parent_department(doc: Document, ctx: Context) -> Iterator[Hit]:
+    """## 检查内容
+    提供方名录中每个部门的 `parent`（上级部门代码）是否是名录中登记的另一个部门。
+
+    ## 为什么
+    上级关系决定部门在文档站和合规看板中的归属；指向不存在部门的上级关系是断链。
+
+    ## 示例
+    ```yaml
+    - {code: "11330100MB0000017D", name: 示范市公安局交通警察支队, level: 市级, division: "330100",
+       parent: "11330100MB00000999"}
+    ```
+
+    ## 修正
+    先登记上级部门，或改正上级部门代码；没有上级部门的，删除 parent。
+    """
+    codes = {text(d.get("code")) for _, d in _departments(doc)}
+    for i, dept in _departments(doc):
+        parent = text(dept.get("parent"))
+        if parent and parent not in codes:
+            yield Hit(f"/departments/{i}/parent", {"parent": parent})
+
+
+RULES = (provider_folder_mismatch, provider_not_registered, provider_name_mismatch, unsupported_standard_version,
+         duplicate_department, unknown_parent_department)

@@ -344,5 +344,27 @@ def _walk_recommended(doc: Document, ctx: Context, class_name: str, data: Any, p
                 yield from _walk_recommended(doc, ctx, spec["range"], child, at)
 
 
+@rule("GC109", "control-character", "error",
+      "值中含不可见的控制字符 {char}", "the value contains the invisible control character {char}", BOTH)
+def control_character(doc: Document, ctx: Context) -> Iterator[Hit]:
+    """## 检查内容
+    文本值中是否含有控制字符（U+0000–U+001F 中除制表符和换行以外的字符，以及 U+007F）。
+    它们只能通过双引号字符串的转义（如 `"\x00"`）或从其他系统复制粘贴进入目录。
+
+    ## 为什么
+    控制字符不可见：屏幕上看起来相同的两个名称实际不同，检索和比对都会失败；
+    PostgreSQL 等数据库拒绝保存含 NUL 的文本，目录将无法入库。
+
+    ## 示例
+    ```yaml
+    name: "婚姻登记\x00信息"
+    ```
+
+    ## 修正
+    删除该字符；从网页或其他系统复制的文本，先粘贴到纯文本编辑器中再复制。
+    """
+    return problems(doc, "GC109")
+
+
 RULES = (missing_required_field, unknown_field, wrong_type, value_not_in_vocabulary, pattern_mismatch,
-         invalid_date, out_of_bounds, missing_recommended_field)
+         invalid_date, out_of_bounds, missing_recommended_field, control_character)
