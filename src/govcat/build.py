@@ -13,7 +13,7 @@ from govcat.workspace import UsageError
 def run(as_of: date) -> int:
     from govcat import database, site
     from govcat.engine import Settings, validate
-    from govcat.generators import TARGETS, writer
+    from govcat.generators import CHECKED, TARGETS, writer
     from govcat.reporters import REPORTERS
 
     root = resources.repo_root()
@@ -24,11 +24,12 @@ def run(as_of: date) -> int:
     if report.count("error"):
         click.echo("govcat build: 目录有错误，已停止", err=True)
         return 1
-    files = {rel: text for target in TARGETS.values() for rel, text in target(root).items()}
+    # The committed artifacts; the docs pages are written by site.build with the same as-of date.
+    files = {rel: text for name in CHECKED for rel, text in TARGETS[name](root).items()}
     for rel in writer.write(root, files):
         click.echo(f"已生成 {rel}", err=True)
     counts = database.load(database.sqlite_url(root / database.DEFAULT_DB), [root / "catalogs"], as_of)
     click.echo("已装入 " + "，".join(f"{table} {n} 行" for table, n in counts.items()), err=True)
-    out = site.build(root)
+    out = site.build(root, as_of)
     click.echo(f"govcat build: 完成（{report.files} 个文件，{report.resources} 条信息资源；站点 {out}）", err=True)
     return 0

@@ -41,7 +41,8 @@ def active_rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]
     return [r for r in chosen if not any(r.code.startswith(c) for c in ignore)]
 
 
-def _registry_table(doc: loader.Document) -> dict[str, dict[str, Any]] | None:
+def registry_table(doc: loader.Document) -> dict[str, dict[str, Any]] | None:
+    """The registry's departments by code (the first of a repeated code wins), or None if unreadable."""
     if not doc.loaded:
         return None
     table: dict[str, dict[str, Any]] = {}
@@ -85,7 +86,21 @@ def load_workspace(ws: Workspace, cwd: Path) -> tuple[list[loader.Document], loa
     return docs, registry
 
 
+@dataclass
+class Outcome:
+    """A validation run: the report, and what it read, for consumers that need more (the dashboard)."""
+
+    report: Report
+    docs: list[loader.Document]  # the catalogs
+    registry: dict[str, dict[str, Any]] | None
+    std: standard.Standard  # with the workspace's policy applied, as the rules saw it
+
+
 def validate(settings: Settings) -> Report:
+    return run(settings).report
+
+
+def run(settings: Settings) -> Outcome:
     rules = active_rules(settings.select, settings.ignore)
     ws = discover(settings.paths, settings.registry)
     std = standard.load()
@@ -94,7 +109,7 @@ def validate(settings: Settings) -> Report:
                       set(std.frequencies))
     std = std.with_policy(cfg.min_frequency, cfg.grace_days)
     docs, registry = load_workspace(ws, settings.cwd)
-    ctx = Context(std=std, index=index.build(docs, _registry_table(registry), ws.registry_dir),
+    ctx = Context(std=std, index=index.build(docs, registry_table(registry), ws.registry_dir),
                   as_of=settings.as_of)
     report = Report(standard_version=std.version, as_of=settings.as_of.isoformat(), lang=settings.lang,
                     files=len(docs))
@@ -118,7 +133,7 @@ def validate(settings: Settings) -> Report:
         report.changed_since = {"revision": settings.changed_since, "left_out": len(findings) - len(kept)}
         findings = kept
     report.findings = sorted(findings, key=Finding.sort_key)
-    return report
+    return Outcome(report, docs, ctx.index.registry, std)
 
 
 def _run(rules: list[Rule], doc: loader.Document, ctx: Context, lang: str) -> list[Finding]:

@@ -1,0 +1,234 @@
+"""Compliance metrics (合规指标) per department and overall, over a validated workspace.
+
+`compute` is pure: loaded catalog documents, the registry table, the findings of a validation run,
+the standard and the as-of date in; a `Dashboard` out. The docs dashboard and `govcat report` both
+use it. `gather` is the one impure helper: it validates a workspace and loads its documents.
+
+Each rate is kept as a `Ratio` (numerator, denominator), so totals add up and a reader can check
+every figure; the rate is None when there is nothing to measure (denominator 0).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from govcat.access import items_of, obj, provider_code, text
+from govcat.loader import Document
+from govcat.report import Finding, Report
+from govcat.standard import Standard
+
+SHARED = ("无条件共享", "有条件共享")
+OPENED = ("无条件开放", "有条件开放")
+MOUNTED = "已挂接"
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Ratio:
+    numerator: int = 0
+    denominator: int = 0
+
+    @property
+    def rate(self) -> float | None:
+        return self.numerator / self.denominator if self.denominator else None
+
+    def __add__(self, other: Ratio) -> Ratio:
+        return Ratio(self.numerator + other.numerator, self.denominator + other.denominator)
+
+
+@dataclass(frozen=True)
+class Definition:
+    key: str
+    title: str
+    numerator: str
+    denominator: str
+
+
+# The rates, in the order the dashboard shows them, each with its formula (shown on the page).
+RATES: tuple[Definition, ...] = (
+    Definition("mapping", "数据元映射率", "关联了数据元标准中已有数据元（`element`）的信息项数", "信息项数"),
+    Definition("mount", "挂接率", "挂接状态（`mount.status`）为“已挂接”的信息资源数", "信息资源数"),
+    Definition("sharing", "共享率", "共享类型为“无条件共享”或“有条件共享”的信息资源数", "信息资源数"),
+    Definition("opening", "开放率", "开放类型为“无条件开放”或“有条件开放”的信息资源数", "信息资源数"),
+    Definition("timeliness", "更新及时率",
+               "在判定日期未过期的信息资源数（按 GC504 的规则：最近更新日期 + 最大间隔 + 宽限天数 ≥ 判定日期；"
+               "未填最近更新日期的计为不及时）",
+               "更新周期有最大间隔的信息资源数（不定期、其他不计入）"),
+)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    resources: int = 0
+    items: int = 0
+    mapping: Ratio = Ratio()
+    mount: Ratio = Ratio()
+    sharing: Ratio = Ratio()
+    opening: Ratio = Ratio()
+    timeliness: Ratio = Ratio()
+    severities: Mapping[str, int] = field(default_factory=dict)
+    rules: Mapping[str, int] = field(default_factory=dict)
+
+    def ratio(self, key: str) -> Ratio:
+        value = getattr(self, key)
+        assert isinstance(value, Ratio)
+        return value
+
+    def findings(self, severity: str) -> int:
+        return self.severities.get(severity, 0)
+
+    def __add__(self, other: Metrics) -> Metrics:
+        return Metrics(
+            resources=self.resources + other.resources, items=self.items + other.items,
+            mapping=self.mapping + other.mapping, mount=self.mount + other.mount,
+            sharing=self.sharing + other.sharing, opening=self.opening + other.opening,
+            timeliness=self.timeliness + other.timeliness,
+            severities=dict(Counter(self.severities) + Counter(other.severities)),
+            rules=dict(Counter(self.rules) + Counter(other.rules)),
+        )
+
+
+@dataclass(frozen=True)
+class DepartmentMetrics:
+    code: str | None  # None: catalogs that declare no provider code
+    name: str
+    short_name: str | None
+    registered: bool
+    metrics: Metrics
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    as_of: date
+    departments: tuple[DepartmentMetrics, ...]
+    total: Metrics  # every department, plus findings in files of no department (the registry)
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def overdue(std: Standard, frequency: Any, last_updated_on: Any, as_of: date) -> bool | None:
+    """GC504's rule: overdue when last update + max interval + grace < as-of.
+
+    None when the frequency has no max interval (不定期, 其他, or not a frequency at all); True when
+    the last update date is missing or not a date, since timeliness cannot be shown.
+    """
+    value = std.frequency(frequency)
+    interval = std.frequencies[value]["max_interval_days"] if value else None
+    if interval is None:
+        return None
+    last = _date(last_updated_on)
+    if last is None:
+        return True
+    return last + timedelta(days=interval + std.grace_days) < as_of
+
+
+def resource_metrics(res: Mapping[str, Any], std: Standard, as_of: date) -> Metrics:
+    """The counts one resource contributes."""
+    items = [i for i in items_of(res.get("items")) if isinstance(i, dict)]
+    mapped = sum(1 for i in items if isinstance(i.get("element"), str) and i["element"] in std.elements)
+    late = overdue(std, res.get("update_frequency"), res.get("last_updated_on"), as_of)
+    return Metrics(
+        resources=1, items=len(items),
+        mapping=Ratio(mapped, len(items)),
+        mount=Ratio(int(obj(res.get("mount")).get("status") == MOUNTED), 1),
+        sharing=Ratio(int(obj(res.get("sharing")).get("type") in SHARED), 1),
+        opening=Ratio(int(obj(res.get("opening")).get("type") in OPENED), 1),
+        timeliness=Ratio(int(late is False), int(late is not None)),
+    )
+
+
+def finding_metrics(findings: Iterable[Finding]) -> Metrics:
+    findings = list(findings)
+    return Metrics(severities=dict(Counter(f.severity for f in findings)),
+                   rules=dict(Counter(f.code for f in findings)))
+
+
+def catalog_resources(doc: Document) -> list[dict[str, Any]]:
+    return [r for r in items_of(obj(doc.data).get("resources")) if isinstance(r, dict)]
+
+
+def compute(docs: Sequence[Document], registry: Mapping[str, Mapping[str, Any]] | None,
+            findings: Sequence[Finding], std: Standard, as_of: date) -> Dashboard:
+    """Per-department and overall metrics. A catalog belongs to the provider it declares; a finding
+    to the department of its file. Registered departments without catalogs are listed with zeros."""
+    registry = registry or {}
+    per: dict[str | None, Metrics] = {code: Metrics() for code in registry}
+    owner: dict[str, str | None] = {}
+    for doc in docs:
+        if doc.role != "catalog":
+            continue
+        code = provider_code(doc)
+        owner[doc.display] = code
+        totals = per.get(code, Metrics())
+        for res in catalog_resources(doc):
+            totals = totals + resource_metrics(res, std, as_of)
+        per[code] = totals
+    by_department: dict[str | None, list[Finding]] = {}
+    stray: list[Finding] = []
+    for finding in findings:
+        if finding.file in owner:
+            by_department.setdefault(owner[finding.file], []).append(finding)
+        else:
+            stray.append(finding)
+    for code, found in by_department.items():
+        per[code] = per.get(code, Metrics()) + finding_metrics(found)
+
+    departments = []
+    unregistered = sorted((c for c in per if c not in registry), key=lambda c: (c is None, c or ""))
+    for code in [*registry, *unregistered]:
+        entry = obj(registry.get(code)) if code is not None else {}
+        declared = _declared_name(docs, code)
+        name = text(entry.get("name")) or declared or code or "（未声明提供方代码）"
+        departments.append(DepartmentMetrics(code, name, text(entry.get("short_name")), code in registry,
+                                             per[code]))
+    total = sum((d.metrics for d in departments), Metrics()) + finding_metrics(stray)
+    return Dashboard(as_of, tuple(departments), total)
+
+
+def _declared_name(docs: Sequence[Document], code: str | None) -> str | None:
+    for doc in docs:
+        if doc.role == "catalog" and provider_code(doc) == code:
+            name = text(obj(obj(doc.data).get("provider")).get("name"))
+            if name:
+                return name
+    return None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A validated workspace: the report, the loaded catalog documents, the registry table and the
+    standard with the workspace's policy (frequency minimums, grace days) applied, as the rules saw it."""
+
+    report: Report
+    docs: list[Document]
+    registry: dict[str, dict[str, Any]]
+    std: Standard
+
+    def dashboard(self, as_of: date) -> Dashboard:
+        return compute(self.docs, self.registry, self.report.findings, self.std, as_of)
+
+
+def gather(paths: list[Path], as_of: date, cwd: Path, registry: Path | None = None) -> Snapshot:
+    """Validate the workspace once and keep what the validation read."""
+    from govcat.engine import Settings, run
+
+    outcome = run(Settings(paths=paths, as_of=as_of, registry=registry, cwd=cwd))
+    return Snapshot(outcome.report, outcome.docs, outcome.registry or {}, outcome.std)
