@@ -112,3 +112,17 @@ def test_rules_and_explain() -> None:
         assert heading in page.stdout
     unknown = govcat("explain", "GC40")
     assert unknown.returncode == 2 and "GC40" in unknown.stderr
+
+
+def test_report_gives_per_department_metrics() -> None:
+    result = govcat("report", "--format", "json", "--as-of", "2026-11-22", cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    total = report["total"]
+    assert total["resources"] == sum(d["resources"] for d in report["departments"]) >= 60
+    assert total["rates"]["mapping"]["rate"] == 1.0  # every example item maps to a data element
+    mount = total["rates"]["mount"]
+    assert mount["denominator"] == total["resources"] and 0 < mount["numerator"] < mount["denominator"]
+    markdown = govcat("report", "--as-of", "2026-11-22", cwd=REPO).stdout
+    assert markdown.startswith("# 目录合规报告（判定日期 2026-11-22）")
+    assert "| **合计** |" in markdown and "数据元映射率" in markdown

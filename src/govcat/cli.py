@@ -219,6 +219,28 @@ def convert(source: Path, output: Path | None) -> int:
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是标准输出。")
+@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="更新及时性的判定日期（默认今天）。")
+@_guard
+def report(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date) -> int:
+    """各部门合规指标：数据元映射率、挂接率、共享率、开放率、更新及时率与校验发现。"""
+    import json
+
+    from govcat import metrics
+
+    board = metrics.gather(list(paths) or [Path("catalogs")], as_of, Path.cwd()).dashboard(as_of)
+    text = (json.dumps(metrics.as_dict(board), ensure_ascii=False, indent=2) + "\n" if fmt == "json"
+            else metrics.as_markdown(board))
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    return 0
+
+
+@main.command()
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="更新及时性的判定日期（默认今天）。")
 @_guard
 def build(as_of: date) -> int:

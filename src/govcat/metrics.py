@@ -232,3 +232,49 @@ def gather(paths: list[Path], as_of: date, cwd: Path, registry: Path | None = No
 
     outcome = run(Settings(paths=paths, as_of=as_of, registry=registry, cwd=cwd))
     return Snapshot(outcome.report, outcome.docs, outcome.registry or {}, outcome.std)
+
+
+# --- `govcat report`: the same figures as JSON or Markdown -----------------------------------------
+
+def _metrics_dict(m: Metrics) -> dict[str, Any]:
+    return {
+        "resources": m.resources, "items": m.items,
+        "rates": {d.key: {"title": d.title, "numerator": m.ratio(d.key).numerator,
+                          "denominator": m.ratio(d.key).denominator,
+                          "rate": None if m.ratio(d.key).rate is None else round(m.ratio(d.key).rate or 0, 4)}
+                  for d in RATES},
+        "findings": {s: m.findings(s) for s in SEVERITIES},
+        "rules": dict(sorted(m.rules.items())),
+    }
+
+
+def as_dict(board: Dashboard) -> dict[str, Any]:
+    return {
+        "as_of": board.as_of.isoformat(),
+        "definitions": {d.key: {"title": d.title, "numerator": d.numerator, "denominator": d.denominator}
+                        for d in RATES},
+        "departments": [{"code": d.code, "name": d.name, "short_name": d.short_name, "registered": d.registered,
+                         **_metrics_dict(d.metrics)} for d in board.departments],
+        "total": _metrics_dict(board.total),
+    }
+
+
+def _percent(ratio: Ratio) -> str:
+    return "—" if ratio.rate is None else f"{ratio.rate:.1%}"
+
+
+def as_markdown(board: Dashboard) -> str:
+    def cell(value: object) -> str:  # department names are catalog text: keep the table intact
+        return str(value).replace("|", "\\|").replace("\n", " ")
+
+    head = ["部门", "信息资源", "信息项", *(d.title for d in RATES), "错误", "警告", "提示"]
+    lines = [f"# 目录合规报告（判定日期 {board.as_of.isoformat()}）", "", "| " + " | ".join(head) + " |",
+             "|" + "---|" * len(head)]
+    rows = [(cell(d.name), d.metrics) for d in board.departments] + [("**合计**", board.total)]
+    for name, m in rows:
+        values = [name, m.resources, m.items, *(_percent(m.ratio(d.key)) for d in RATES),
+                  *(m.findings(s) for s in SEVERITIES)]
+        lines.append("| " + " | ".join(str(v) for v in values) + " |")
+    lines += ["", "## 指标定义", ""]
+    lines += [f"- **{d.title}** = {d.numerator} ÷ {d.denominator}" for d in RATES]
+    return "\n".join(lines) + "\n"
