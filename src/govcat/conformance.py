@@ -53,28 +53,47 @@ def _set(data: Any, path: list[str | int], value: Any) -> None:
 
 def check(doc: Document) -> list[SchemaError]:
     """Validate the document; store and return its normalised schema errors."""
-    if doc.data is None:
-        return []
-    checker = validator(doc.role)
-    for _ in range(2):  # a second pass once numbers typed as text have been read as text
-        raw = list(checker.iter_errors(doc.data))
-        coerced = False
-        for error in raw:
-            kind = error.kind
-            if type(kind).__name__ != "Type" or "string" not in kind.as_dict().get("types", []):
-                continue
+    raw = _errors(doc)
+    # Numbers written where the standard wants text (`division: 330100`) are read as the text the
+    # department typed, then the document is checked again.
+    coerced = False
+    for error in raw:
+        if type(error.kind).__name__ == "Type" and "string" in error.kind.as_dict().get("types", []):
             path = list(error.instance_path)
-            raw_text = doc.numbers.get(_pointer(path))
-            if raw_text is not None:
-                _set(doc.data, path, raw_text)
+            typed = doc.numbers.get(_pointer(path))
+            if typed is not None:
+                _set(doc.data, path, typed)
                 coerced = True
-        if not coerced:
-            break
+    if coerced:
+        raw = _errors(doc)
     doc.schema_errors = [
         SchemaError(_keyword(e.kind), _pointer(list(e.instance_path)), e.instance, e.kind.as_dict())
         for e in raw
     ]
     return doc.schema_errors
+
+
+def _errors(doc: Document) -> list[Any]:
+    """The raw errors; a fast-read document whose errors may come from YAML 1.2 typing (or whose
+    keys are not all text) is read again on the precise path first."""
+    if doc.data is None:
+        return []
+    checker = validator(doc.role)
+    try:
+        raw = list(checker.iter_errors(doc.data))
+    except ValueError:  # a key that is not text (`1:`, `~:`): only the fast path lets one through
+        raw = None
+    if doc.fast and (raw is None or any(_typed_differently(e) for e in raw)):
+        doc.reread_precisely()
+        return _errors(doc)
+    return raw or []
+
+
+def _typed_differently(error: Any) -> bool:
+    """An error that may come from YAML 1.2 typing a scalar as a number (or infinity, which
+    arrives as null) where our typing keeps the text."""
+    instance = error.instance
+    return instance is None or (isinstance(instance, int | float) and not isinstance(instance, bool))
 
 
 def _keyword(kind: Any) -> str:

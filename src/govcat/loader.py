@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml_rs
 
 from govcat import sourcemap as sm
 from govcat.i18n import L10n
@@ -49,6 +50,14 @@ class Document:
     # pointer -> source text of every number written as a plain scalar: where the standard wants
     # text (`division: 330100`, `standard_version: 1.0`) the department meant the text it typed.
     numbers: dict[str, str] = field(default_factory=dict)
+    text: str | None = None  # the decoded YAML, for positions and a precise re-read
+    fast: bool = False  # read by the fast path: `numbers` was not collected
+
+    def reread_precisely(self) -> None:
+        """Parse the text again on the precise path (number texts collected, every problem found)."""
+        if self.text is not None and self.fast:
+            self.problems = [p for p in self.problems if p.code in FATAL_CODES]
+            load_yaml_text(self.text, self, precise=True)
 
     @property
     def loaded(self) -> bool:
@@ -301,8 +310,44 @@ def _char_at(text: str, line: int, column: int) -> str:
     return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
 
 
-def load_yaml_text(text: str, doc: Document) -> None:
-    """Parse into ``doc.data``; problems go to ``doc.problems``."""
+# The fast path (yaml-rs) reads YAML 1.2; ours differs only in typing some plain scalars: it keeps
+# `010100`, `0x1F`, `1.`, `.inf` as text. Where that matters — a number or an infinity where the
+# standard wants text, a key that is not text — conformance finds it and the file is read again
+# on the precise path (see `Document.reread_precisely`). What the fast path must never see:
+# - a backslash escape or a raw character libyaml refuses (GC109 and GC001 come from the precise path);
+# - a structure that could nest deeper than MAX_DEPTH (GC004): deep indentation, long compact
+#   `- - -` runs, directly nested flow collections, a line that only opens one. This also keeps
+#   yaml-rs, which recurses, far from the depth at which it overflows its stack.
+# Each check is a literal or a short class, so screening a file costs a few memchr-like scans.
+_UNSAFE_CHARACTERS = re.compile(r"[\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_BARE_OPENER = re.compile(r"\n[ \t]*[\[{][ \t]*\r?\n")
+_NESTING_MARKERS = ("[[", "{{", "[{", "{[", "[ [", "{ {", "[ {", "{ [", "- - - - - - ", "\n" + " " * 48)
+
+
+def _fast_candidate(text: str) -> bool:
+    return (not _UNSAFE_CHARACTERS.search(text) and not _BARE_OPENER.search(text)
+            and not any(marker in text for marker in _NESTING_MARKERS))
+
+
+def load_yaml_text(text: str, doc: Document, *, precise: bool = False) -> None:
+    """Parse into ``doc.data``; problems go to ``doc.problems``.
+
+    Valid files take the fast path: yaml-rs (Rust) builds the data, refusing duplicate keys and
+    bounding aliases and depth. Anything it refuses, or any construct where its YAML 1.2 typing
+    differs from ours, is parsed again by the precise path below, which finds every problem with
+    its position. Both give the same data for every file the fast path accepts.
+    """
+    if not precise and _fast_candidate(text):
+        try:
+            data = yaml_rs.loads(text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
+                                 alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=len(text) + 1024,
+                                                                  max_replay_stack_depth=MAX_DEPTH))
+        except (yaml_rs.YAMLDecodeError, ValueError, RecursionError):
+            data = None
+        if isinstance(data, dict):
+            doc.data, doc.text, doc.fast = data, text, True
+            return
+    doc.fast, doc.data, doc.numbers = False, None, {}
     builder = _Builder(budget=len(text) + 1024)
     try:
         data = builder.run(yaml.parse(text, Loader=_Loader))
@@ -340,7 +385,7 @@ def load_yaml_text(text: str, doc: Document) -> None:
         return
     doc.problems.extend(builder.problems)
     doc.data = {} if data is None else data  # an empty file (or only comments) is an empty catalog
-    doc.numbers = builder.numbers
+    doc.numbers, doc.text = builder.numbers, text
 
 
 def load(path: Path, display: str, role: str = "catalog") -> Document:

@@ -1,0 +1,66 @@
+"""The two YAML paths agree: a file read by the fast path (yaml-rs) gets exactly the findings the
+precise path (libyaml events + our typing) gives it; where YAML 1.2 typed a scalar differently and
+it matters, conformance sends the file back to the precise path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from govcat import conformance, loader
+from tests.conftest import REPO
+
+SCALARS = ["010100", "0x1F", "0o17", "0b101", "1_000", "1.", ".5", "-.5", "+1", "-0", "0", "00", "1.0", "1.10",
+           "1e5", "1E+05", "1e400", ".inf", "-.Inf", ".NaN", "yes", "No", "on", "TRUE", "True", "false", "~", "null",
+           "Null", "", "2025-03-01", "2025-02-30", "2025-03-01T10:00:00", "12:30", "1:2", "'quoted'", '"dq"',
+           "中文", "a b", "- x", "[1, 2]", "{a: 1}", "'010100'", "'1.0'", "!!str 010", "3.14159265358979",
+           "123456789012345678901234567890", "11330100MB0000012X", "113301000000000001", "307001001/000001"]
+
+
+def _both(text: str) -> tuple[loader.Document, loader.Document]:
+    fast = loader.Document(path=Path("x.yaml"), display="x.yaml", role="catalog")
+    precise = loader.Document(path=Path("x.yaml"), display="x.yaml", role="catalog")
+    loader.load_yaml_text(text, fast)
+    loader.load_yaml_text(text, precise, precise=True)
+    return fast, precise
+
+
+def _texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "catalogs").glob("**/*.yaml"))]
+    for case_file in sorted((REPO / "tests" / "rules").glob("GC*.yaml")):
+        spec = yaml.safe_load(case_file.read_text(encoding="utf-8"))
+        for case in (spec.get("valid") or []) + (spec.get("invalid") or []):
+            texts += [v for v in case["files"].values() if isinstance(v, str)]
+    texts += [f"v: {s}\n" for s in SCALARS] + [f"{s}: v\n" for s in SCALARS if s] + [f"- {s}\n" for s in SCALARS]
+    return texts
+
+
+@pytest.mark.parametrize("text", _texts(), ids=range(len(_texts())))
+def test_fast_path_gives_the_findings_of_the_precise_path(text: str) -> None:
+    fast, precise = _both(text)
+    if not fast.fast:
+        return
+    # what a finding shows: the keyword, the place, and the value when it is a scalar
+    errors = [sorted((e.keyword, e.pointer, "" if isinstance(e.value, dict | list) else repr(e.value))
+                     for e in conformance.check(doc)) for doc in (fast, precise)]
+    assert errors[0] == errors[1]
+    assert [(p.code, p.span) for p in fast.problems] == [(p.code, p.span) for p in precise.problems]
+    if not errors[1]:  # valid for the schema: then the data itself is the same, type for type
+        assert fast.data == precise.data
+        assert [type(v) for v in _leaves(fast.data)] == [type(v) for v in _leaves(precise.data)]
+
+
+def test_the_examples_take_the_fast_path() -> None:
+    for path in sorted((REPO / "catalogs").glob("*/*.yaml")):
+        fast, _ = _both(path.read_text(encoding="utf-8"))
+        assert fast.fast, path
+
+
+def _leaves(data: object) -> list[object]:
+    if isinstance(data, dict):
+        return [x for k, v in data.items() for x in (k, *_leaves(v))]
+    if isinstance(data, list):
+        return [x for v in data for x in _leaves(v)]
+    return [data]
