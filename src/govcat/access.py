@@ -3,7 +3,7 @@ so every read tolerates a list where a mapping was expected, a number where text
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from govcat.loader import Document
@@ -24,11 +24,25 @@ def items_of(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def resources(doc: Document) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(pointer, resource) for every resource mapping of a catalog document."""
-    for i, res in enumerate(items_of(obj(doc.data).get("resources"))):
-        if isinstance(res, dict):
-            yield f"/resources/{i}", res  # no token here needs JSON Pointer escaping
+def resources(doc: Document) -> list[tuple[str, dict[str, Any]]]:
+    """(pointer, resource) for every resource mapping of a catalog document; listed once per
+    document, since every rule walks them."""
+    return _memo(doc, "resources", lambda: [
+        (f"/resources/{i}", res)  # no token here needs JSON Pointer escaping
+        for i, res in enumerate(items_of(obj(doc.data).get("resources"))) if isinstance(res, dict)])
+
+
+def all_items(doc: Document) -> list[tuple[str, dict[str, Any]]]:
+    """(pointer, item) for every item of every resource, listed once per document."""
+    return _memo(doc, "items", lambda: [row for pointer, res in resources(doc) for row in items(res, pointer)])
+
+
+def _memo(doc: Document, key: str, make: Callable[[], list[Any]]) -> list[Any]:
+    # Keyed by the data too: a document read again (the precise path) lists afresh.
+    found = doc.memo.get(key)
+    if found is None or found[0] is not doc.data:
+        found = doc.memo[key] = (doc.data, make())
+    return found[1]  # type: ignore[no-any-return]
 
 
 def items(res: dict[str, Any], pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:

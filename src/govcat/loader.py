@@ -51,6 +51,7 @@ class Document:
     # text (`division: 330100`, `standard_version: 1.0`) the department meant the text it typed.
     numbers: dict[str, str] = field(default_factory=dict)
     text: str | None = None  # the decoded YAML, for positions and a precise re-read
+    memo: dict[str, Any] = field(default_factory=dict)  # lists the rules share (see access.py)
     fast: bool = False  # read by the fast path: `numbers` was not collected
 
     def reread_precisely(self) -> None:

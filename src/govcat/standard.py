@@ -113,6 +113,26 @@ class Standard:
             names[element.title] = element.id
         return names
 
+    @cached_property
+    def recommended_plan(self) -> dict[str, tuple[list[str], list[tuple[str, str, bool]]]]:
+        """Class -> (its recommended fields, the fields that lead to classes holding some): the
+        walk GC108 needs, so it visits nothing else."""
+
+        def relevant(name: str, seen: frozenset[str] = frozenset()) -> bool:
+            fields = self.classes.get(name, {}).get("fields", {})
+            return any(f["obligation"] == "R" for f in fields.values()) or any(
+                f["range"] and f["range"] not in seen and relevant(f["range"], seen | {name})
+                for f in fields.values())
+
+        plan = {}
+        for name, spec in self.classes.items():
+            if relevant(name):
+                fields = spec["fields"]
+                plan[name] = ([f for f, v in fields.items() if v["obligation"] == "R"],
+                              [(f, v["range"], v["multivalued"]) for f, v in fields.items()
+                               if v["range"] and relevant(v["range"])])
+        return plan
+
     # --- fields ------------------------------------------------------------------------------
     def field(self, class_name: str, name: str) -> dict[str, Any] | None:
         return self.classes.get(class_name, {}).get("fields", {}).get(name)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from govcat import suggest
-from govcat.access import items, resources, text
+from govcat.access import all_items, items, resources, text
 from govcat.i18n import L10n
 from govcat.loader import Document
 from govcat.rules.base import Context, Hit, rule
@@ -38,15 +38,14 @@ def unknown_data_element(doc: Document, ctx: Context) -> Iterator[Hit]:
     ## 修正
     在文档站“数据元标准”中查到正确的标识符；标准中确实没有的数据元，请提出标准修订。
     """
-    for pointer, res in resources(doc):
-        for at, item in items(res, pointer):
-            value = item.get("element")
-            if isinstance(value, str) and _ELEMENT_ID.match(value) and value not in ctx.std.elements:
-                name = text(item.get("name"))
-                guess = ctx.std.element_names.get(name) if name else None
-                yield Hit(join(at, "element"), {"value": value, "hint": L10n(
-                    f"；名称“{name}”对应的标准数据元是 {guess}" if guess else "",
-                    f"; the standard element named '{name}' is {guess}" if guess else "")})
+    for at, item in all_items(doc):
+        value = item.get("element")
+        if isinstance(value, str) and _ELEMENT_ID.match(value) and value not in ctx.std.elements:
+            name = text(item.get("name"))
+            guess = ctx.std.element_names.get(name) if name else None
+            yield Hit(join(at, "element"), {"value": value, "hint": L10n(
+                f"；名称“{name}”对应的标准数据元是 {guess}" if guess else "",
+                f"; the standard element named '{name}' is {guess}" if guess else "")})
 
 
 @rule("GC302", "item-type-mismatch", "error",
@@ -68,15 +67,14 @@ def item_type_mismatch(doc: Document, ctx: Context) -> Iterator[Hit]:
     ## 修正
     按数据元的类型填写数据类型。
     """
-    for pointer, res in resources(doc):
-        for at, item in items(res, pointer):
-            element, item_type = ctx.std.element_of(item), item.get("data_type")
-            if element is None or not isinstance(item_type, str) or item_type not in ctx.std.data_types:
-                continue
-            if element.data_type and item_type not in COMPATIBLE.get(element.data_type, {element.data_type}):
-                yield Hit(join(at, "data_type"), {"name": item.get("name"), "item_type": item_type,
-                                                  "element": element.id, "title": element.title,
-                                                  "element_type": element.data_type})
+    for at, item in all_items(doc):
+        element, item_type = ctx.std.element_of(item), item.get("data_type")
+        if element is None or not isinstance(item_type, str) or item_type not in ctx.std.data_types:
+            continue
+        if element.data_type and item_type not in COMPATIBLE.get(element.data_type, {element.data_type}):
+            yield Hit(join(at, "data_type"), {"name": item.get("name"), "item_type": item_type,
+                                              "element": element.id, "title": element.title,
+                                              "element_type": element.data_type})
 
 
 @rule("GC303", "item-length-mismatch", "warning",
@@ -98,23 +96,22 @@ def item_length_mismatch(doc: Document, ctx: Context) -> Iterator[Hit]:
     ## 修正
     按数据元的表示格式填写长度；确需更长的字段，说明原因并提出标准修订。
     """
-    for pointer, res in resources(doc):
-        for at, item in items(res, pointer):
-            element, length = ctx.std.element_of(item), item.get("length")
-            if element is None or not isinstance(length, int) or isinstance(length, bool):
-                continue
-            problem = None
-            if element.fixed_length is not None and length != element.fixed_length:
-                problem = L10n(f"与数据元 {element.id}（{element.title}）的定长 {element.fixed_length}"
-                               f"（表示格式 {element.format}）不一致",
-                               f"differs from the fixed length {element.fixed_length} of element "
-                               f"{element.id} ({element.format})")
-            elif element.max_length is not None and length > element.max_length:
-                problem = L10n(f"超过数据元 {element.id}（{element.title}）的最大长度 {element.max_length}"
-                               f"（表示格式 {element.format}）",
-                               f"exceeds the maximum {element.max_length} of element {element.id} ({element.format})")
-            if problem:
-                yield Hit(join(at, "length"), {"name": item.get("name"), "length": length, "problem": problem})
+    for at, item in all_items(doc):
+        element, length = ctx.std.element_of(item), item.get("length")
+        if element is None or not isinstance(length, int) or isinstance(length, bool):
+            continue
+        problem = None
+        if element.fixed_length is not None and length != element.fixed_length:
+            problem = L10n(f"与数据元 {element.id}（{element.title}）的定长 {element.fixed_length}"
+                           f"（表示格式 {element.format}）不一致",
+                           f"differs from the fixed length {element.fixed_length} of element "
+                           f"{element.id} ({element.format})")
+        elif element.max_length is not None and length > element.max_length:
+            problem = L10n(f"超过数据元 {element.id}（{element.title}）的最大长度 {element.max_length}"
+                           f"（表示格式 {element.format}）",
+                           f"exceeds the maximum {element.max_length} of element {element.id} ({element.format})")
+        if problem:
+            yield Hit(join(at, "length"), {"name": item.get("name"), "length": length, "problem": problem})
 
 
 @rule("GC304", "non-standard-item-name", "warning",
@@ -136,19 +133,18 @@ def non_standard_item_name(doc: Document, ctx: Context) -> Iterator[Hit]:
     ## 修正
     把名称改为数据元的中文名称。
     """
-    for pointer, res in resources(doc):
-        for at, item in items(res, pointer):
-            element, name = ctx.std.element_of(item), item.get("name")
-            if element is None or not isinstance(name, str) or name.strip() == element.title:
-                continue
-            if name.strip() in element.aliases:
-                yield Hit(join(at, "name"), {"name": name, "problem": L10n(
-                    f"是数据元 {element.id} 的同义名称，建议使用中文名称“{element.title}”",
-                    f"is an alias of element {element.id}; prefer its title '{element.title}'")}, severity="info")
-            else:
-                yield Hit(join(at, "name"), {"name": name, "problem": L10n(
-                    f"既不是数据元 {element.id} 的中文名称“{element.title}”，也不是其同义名称",
-                    f"is neither the title '{element.title}' of element {element.id} nor an alias")})
+    for at, item in all_items(doc):
+        element, name = ctx.std.element_of(item), item.get("name")
+        if element is None or not isinstance(name, str) or name.strip() == element.title:
+            continue
+        if name.strip() in element.aliases:
+            yield Hit(join(at, "name"), {"name": name, "problem": L10n(
+                f"是数据元 {element.id} 的同义名称，建议使用中文名称“{element.title}”",
+                f"is an alias of element {element.id}; prefer its title '{element.title}'")}, severity="info")
+        else:
+            yield Hit(join(at, "name"), {"name": name, "problem": L10n(
+                f"既不是数据元 {element.id} 的中文名称“{element.title}”，也不是其同义名称",
+                f"is neither the title '{element.title}' of element {element.id} nor an alias")})
 
 
 @rule("GC305", "unmapped-standard-item", "warning",
@@ -170,23 +166,22 @@ def unmapped_standard_item(doc: Document, ctx: Context) -> Iterator[Hit]:
     填写提示的 `element`，并把名称改为数据元的中文名称。
     """
     names = ctx.std.element_names
-    for pointer, res in resources(doc):
-        for at, item in items(res, pointer):
-            name = text(item.get("name"))
-            if not name or item.get("element") is not None:
-                continue
-            found = names.get(name)
-            if found is not None and ctx.std.elements[found].title == name:
-                how = L10n("正是该数据元的中文名称", "is that element's title")
-            else:
-                how = L10n("是该数据元的同义名称", "is an alias of that element")
-            if found is None:
-                close = suggest.nearest(name, names, cutoff=90)
-                found = names.get(close) if close else None
-                how = L10n(f"与数据元名称“{close}”非常接近", f"is close to the element name '{close}'")
-            if found:
-                element = ctx.std.elements[found]
-                yield Hit(at, {"name": name, "match": how, "element": f"{found}（{element.title}）"})
+    for at, item in all_items(doc):
+        name = text(item.get("name"))
+        if not name or item.get("element") is not None:
+            continue
+        found = names.get(name)
+        if found is not None and ctx.std.elements[found].title == name:
+            how = L10n("正是该数据元的中文名称", "is that element's title")
+        else:
+            how = L10n("是该数据元的同义名称", "is an alias of that element")
+        if found is None:
+            close = suggest.nearest(name, names, cutoff=90)
+            found = names.get(close) if close else None
+            how = L10n(f"与数据元名称“{close}”非常接近", f"is close to the element name '{close}'")
+        if found:
+            element = ctx.std.elements[found]
+            yield Hit(at, {"name": name, "match": how, "element": f"{found}（{element.title}）"})
 
 
 @rule("GC306", "deprecated-data-element", "warning",
@@ -207,16 +202,15 @@ def deprecated_data_element(doc: Document, ctx: Context) -> Iterator[Hit]:
     ## 修正
     改为关联替代数据元，并相应调整名称、类型和长度。
     """
-    for pointer, res in resources(doc):
-        for at, item in items(res, pointer):
-            element = ctx.std.element_of(item)
-            if element is None or not element.retired:
-                continue
-            new = ctx.std.elements.get(element.replaced_by or "")
-            replacement = L10n(f"，请改用 {new.id}（{new.title}）", f"; use {new.id} ({new.title})") if new \
-                else L10n("", "")
-            yield Hit(join(at, "element"), {"element": element.id, "title": element.title,
-                                            "replacement": replacement})
+    for at, item in all_items(doc):
+        element = ctx.std.element_of(item)
+        if element is None or not element.retired:
+            continue
+        new = ctx.std.elements.get(element.replaced_by or "")
+        replacement = L10n(f"，请改用 {new.id}（{new.title}）", f"; use {new.id} ({new.title})") if new \
+            else L10n("", "")
+        yield Hit(join(at, "element"), {"element": element.id, "title": element.title,
+                                        "replacement": replacement})
 
 
 @rule("GC307", "missing-item-length", "error",
@@ -237,11 +231,10 @@ def missing_item_length(doc: Document, ctx: Context) -> Iterator[Hit]:
     ## 修正
     按数据元的表示格式填写长度，例如 `c..50` 填 50。
     """
-    for pointer, res in resources(doc):
-        for at, item in items(res, pointer):
-            data_type = item.get("data_type")
-            if data_type in ("C", "N") and item.get("length") is None:
-                yield Hit(at, {"name": item.get("name"), "data_type": data_type})
+    for at, item in all_items(doc):
+        data_type = item.get("data_type")
+        if data_type in ("C", "N") and item.get("length") is None:
+            yield Hit(at, {"name": item.get("name"), "data_type": data_type})
 
 
 @rule("GC308", "duplicate-item", "error",

@@ -331,17 +331,24 @@ def missing_recommended_field(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 def _walk_recommended(doc: Document, ctx: Context, class_name: str, data: Any, pointer: str) -> Iterator[Hit]:
-    if not isinstance(data, dict):
-        return
-    for name, spec in ctx.std.classes.get(class_name, {}).get("fields", {}).items():
-        value = data.get(name)
-        if spec["obligation"] == "R" and (value is None or value == "" or value == []):
-            yield Hit(pointer, {"field": field_label(doc, ctx, join(pointer, name))})
-        if spec["range"] and value is not None:
-            children = enumerate(value) if spec["multivalued"] and isinstance(value, list) else [(None, value)]
-            for i, child in children:
-                at = join(pointer, name) if i is None else join(pointer, name, i)
-                yield from _walk_recommended(doc, ctx, spec["range"], child, at)
+    """Only classes that hold recommended fields, and the paths leading to them, are visited."""
+    plan = ctx.std.recommended_plan
+    stack = [(class_name, data, pointer)]
+    while stack:
+        name, value, at = stack.pop()
+        if not isinstance(value, dict) or name not in plan:
+            continue
+        recommended, children = plan[name]
+        for field in recommended:
+            present = value.get(field)
+            if present is None or present == "" or present == []:
+                yield Hit(at, {"field": field_label(doc, ctx, join(at, field))})
+        for field, target, multivalued in children:
+            child = value.get(field)
+            if multivalued and isinstance(child, list):
+                stack.extend((target, c, f"{at}/{field}/{i}") for i, c in enumerate(child))
+            elif child is not None:
+                stack.append((target, child, f"{at}/{field}"))
 
 
 @rule("GC109", "control-character", "error",
