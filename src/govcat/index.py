@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -70,37 +71,62 @@ def build(docs: list[Document], registry: dict[str, dict[str, Any]] | None,
 def _cross_department(index: Index, refs: list[tuple[Ref, str | None, frozenset[str]]]) -> None:
     """一数多源 candidates: equal normalised names, or the same 项 with element sets of Jaccard ≥ 0.9.
 
-    Element sets are matched by prefix filtering (Chaudhuri et al., 2006): with tokens ordered rarest
-    first, two sets with Jaccard ≥ t must share a token within their first |s| - ⌈t·|s|⌉ + 1 tokens,
-    so only records sharing a prefix token are compared — linear in practice, never all pairs.
+    Two sets with Jaccard ≥ 0.9 differ in d ≤ |A∩B| / 9 elements, so each turns into their common
+    part by deleting at most ⌊|S| / 9⌋ of its own elements: matching sets share a "deletion key"
+    (deletion neighbourhoods, as in FastSS). For the sizes catalogs have (≤ 26 items: at most two
+    deletions, ≤ 352 keys, usually 16) that is a few dictionary lookups per resource, whatever the
+    number of departments. Larger sets, rare, are matched by prefix filtering (Chaudhuri et al.,
+    2006): with tokens ordered rarest first, they must share one of their first |S| - ⌈0.9·|S|⌉ + 1.
+    Every candidate is verified exactly; no pair of resources is ever compared blindly.
     """
     by_name: dict[str, Ref] = {}
     for ref, _, _ in refs:
         if not ref.name or not ref.provider:
             continue
-        key = normalise_name(ref.name)
-        first = by_name.setdefault(key, ref)
+        first = by_name.setdefault(normalise_name(ref.name), ref)
         if first.provider != ref.provider:
             index.cross_duplicates.setdefault((id(ref.doc), ref.pointer), (first, "name"))
 
-    frequency = Counter(e for _, _, elements in refs for e in elements)
-    prefix_index: dict[tuple[str | None, str], list[int]] = defaultdict(list)
+    buckets: dict[tuple[str | None, frozenset[str]], list[int]] = {}
+    large = [i for i, (ref, _, elements) in enumerate(refs) if len(elements) > KEY_LIMIT - 4 and ref.provider]
+    frequency = Counter(e for i in large for e in refs[i][2])
+    prefixes: dict[tuple[str | None, str], list[int]] = defaultdict(list)
     for position, (ref, item, elements) in enumerate(refs):
         if len(elements) < MIN_ELEMENTS or not ref.provider:
             continue
-        ordered = sorted(elements, key=lambda e: (frequency[e], e))
-        prefix = ordered[: len(ordered) - math.ceil(JACCARD * len(ordered)) + 1]
-        seen: set[int] = set()
-        for token in prefix:
-            for other in prefix_index[(item, token)]:
-                if other in seen:
-                    continue
-                seen.add(other)
-                other_ref, _, other_elements = refs[other]
-                if other_ref.provider == ref.provider:
-                    continue
-                union = len(elements | other_elements)
-                if union and len(elements & other_elements) / union >= JACCARD:
-                    index.cross_duplicates.setdefault((id(ref.doc), ref.pointer), (other_ref, "elements"))
-                    break
-            prefix_index[(item, token)].append(position)
+        keys = [(item, k) for k in _deletion_keys(elements)] if len(elements) <= KEY_LIMIT else []
+        candidates: list[int] = [other for key in keys for other in buckets.get(key, ())]
+        if len(elements) > KEY_LIMIT - 4:  # may match a set too large for deletion keys
+            ordered = sorted(elements, key=lambda e: (frequency[e], e))
+            tokens = [(item, t) for t in ordered[: len(ordered) - math.ceil(JACCARD * len(ordered)) + 1]]
+            candidates += [other for token in tokens for other in prefixes[token]]
+            for token in tokens:
+                prefixes[token].append(position)
+        for other in candidates:
+            other_ref, _, other_elements = refs[other]
+            if other_ref.provider != ref.provider and _jaccard(elements, other_elements) >= JACCARD:
+                index.cross_duplicates.setdefault((id(ref.doc), ref.pointer), (other_ref, "elements"))
+                break
+        for deletion_key in keys:
+            bucket = buckets.setdefault(deletion_key, [])
+            # One resource per provider and a few providers suffice: a later resource needs only one
+            # earlier resource of another provider to be reported.
+            if len(bucket) < BUCKET_SIZE and all(refs[b][0].provider != ref.provider for b in bucket):
+                bucket.append(position)
+
+
+KEY_LIMIT = 26  # the largest set matched by deletion keys (⌊26 / 9⌋ = 2 deletions)
+BUCKET_SIZE = 3
+
+
+def _deletion_keys(elements: frozenset[str]) -> list[frozenset[str]]:
+    ordered = sorted(elements)
+    keys = [elements]
+    for k in range(1, len(ordered) // 9 + 1):
+        keys += [elements.difference(drop) for drop in combinations(ordered, k)]
+    return keys
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
