@@ -44,6 +44,7 @@ from govcat.workspace import UsageError
 
 AS_OF_ENV = "GOVCAT_AS_OF"
 REFERENCE = "docs/reference"
+USES_LIMIT = 50  # items listed under 被引用 on an element page (the total is always shown)
 RULES_DIR = "docs/rules"
 GENERATED_DIRS = (REFERENCE, RULES_DIR)  # wholly generated: `govcat.site.build` empties them first
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "docs"
@@ -435,7 +436,8 @@ class Pages:
                     count=len(rows))
         for element in site.schema.elements.values():
             self.render(element.path, "element.md.j2", element=element, attributes=self._element_rows(element),
-                        code_set=self._element_code_set(element), uses=self._element_uses(element))
+                        code_set=self._element_code_set(element), uses=self._element_uses(element),
+                        uses_total=len(self.site.uses.get(element.id, [])), uses_limit=USES_LIMIT)
 
     def _element_rows(self, element: Element) -> list[list[Any]]:
         site, n, spec, page = self.site, element.notes, element.spec, element.path
@@ -485,9 +487,11 @@ class Pages:
                 "rows": [[code(k), v.get("title")] for k, v in shown]}
 
     def _element_uses(self, element: Element) -> list[list[Any]]:
+        """The first USES_LIMIT items that use the element: a province's catalogs use 公民身份号码
+        thousands of times, and listing them all made each element page megabytes."""
         site, page = self.site, element.path
         rows = []
-        for provider, res, anchor_id, item in site.uses.get(element.id, []):
+        for provider, res, anchor_id, item in site.uses.get(element.id, [])[:USES_LIMIT]:
             target = _rel(page, site.department_path(provider)) + "#" + anchor_id
             rows.append([link(site.department_names.get(provider, provider or "—"),
                               _rel(page, site.department_path(provider))),
