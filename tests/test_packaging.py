@@ -112,3 +112,27 @@ def test_large_code_sets_match_their_data_files() -> None:
     result = subprocess.run([sys.executable, str(REPO / "scripts" / "build_code_sets.py"), "--check"],
                             capture_output=True, text=True, cwd=REPO, timeout=300)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+
+
+def test_an_independent_client_accepts_the_examples_and_rejects_broken_catalogs(tmp_path: Path) -> None:
+    check = str(Path(sys.executable).with_name("check-jsonschema"))
+    catalogs = [str(p) for p in sorted((REPO / "catalogs").glob("*/*.yaml"))]
+    accepted = subprocess.run([check, "--schemafile", str(REPO / "generated" / "catalog.schema.json"), *catalogs],
+                              capture_output=True, text=True, timeout=600)
+    assert accepted.returncode == 0, accepted.stdout[-3000:]
+    registry = subprocess.run([check, "--schemafile", str(REPO / "generated" / "registry.schema.json"),
+                               str(REPO / "catalogs" / "departments.yaml")], capture_output=True, text=True, timeout=300)
+    assert registry.returncode == 0, registry.stdout[-3000:]
+    broken = {
+        "missing.yaml": CATALOG.replace("    summary: 本市办理结婚登记、离婚登记的当事人及登记结果信息。\n", ""),
+        "unknown.yaml": CATALOG.replace("    update_frequency: 每日", "    update_frequency: 每日\n    remark: x"),
+        "vocabulary.yaml": CATALOG.replace("opening: {type: 不予开放}", "opening: {type: 不开放}"),
+        "date.yaml": CATALOG.replace("published_on: 2025-03-01", "published_on: 2025-02-30"),
+        "pattern.yaml": CATALOG.replace('code: "307001001/000001"', 'code: "30700100/1"'),
+    }
+    for name, text in broken.items():
+        assert text != CATALOG, name
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        result = subprocess.run([check, "--schemafile", str(REPO / "generated" / "catalog.schema.json"),
+                                 str(tmp_path / name)], capture_output=True, text=True, timeout=300)
+        assert result.returncode == 1, (name, result.stdout)
