@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from govcat import config, conformance, index, loader, standard
-from govcat.access import items_of, obj, text
+from govcat.access import items_of, obj, resources, text
 from govcat.changes import find as find_changes
 from govcat.report import Finding, Report
 from govcat.rules import RULES, Rule
@@ -119,7 +119,7 @@ def run(settings: Settings) -> Outcome:
     for doc in checked:
         findings.extend(_run(rules, doc, ctx, settings.lang))
         if doc.role == "catalog":
-            for _, res in _resources(doc):
+            for _, res in resources(doc):
                 report.resources += 1
                 report.items += len(items_of(res.get("items")))
     if ws.registry_in_scope:
@@ -179,6 +179,3 @@ def _relative(path: Path, base: Path) -> str:
     except ValueError:
         return path.as_posix()
 
-
-def _resources(doc: loader.Document) -> list[tuple[int, dict[str, Any]]]:
-    return [(i, r) for i, r in enumerate(items_of(obj(doc.data).get("resources"))) if isinstance(r, dict)]

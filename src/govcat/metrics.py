@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from govcat.access import items_of, obj, provider_code, text
+from govcat.access import items_of, obj, provider_code, resources, text
 from govcat.loader import Document
 from govcat.report import Finding, Report
 from govcat.standard import Standard
@@ -162,7 +162,7 @@ def finding_metrics(findings: Iterable[Finding]) -> Metrics:
 
 
 def catalog_resources(doc: Document) -> list[dict[str, Any]]:
-    return [r for r in items_of(obj(doc.data).get("resources")) if isinstance(r, dict)]
+    return [res for _, res in resources(doc)]
 
 
 def compute(docs: Sequence[Document], registry: Mapping[str, Mapping[str, Any]] | None,
