@@ -262,7 +262,7 @@ def code_sets(folder: Path) -> list[dict[str, Any]]:
     return found
 
 
-def wanted_rows(docs: list[Any], registry: Any, registry_dir: Path) -> Rows:
+def wanted_rows(docs: list[Any], departments: dict[str, dict[str, Any]], registry_dir: Path) -> Rows:
     """Every row the database should hold after loading these documents, by table, in column order."""
     from govcat import standard
 
@@ -273,14 +273,8 @@ def wanted_rows(docs: list[Any], registry: Any, registry_dir: Path) -> Rows:
         rows["update_frequencies"].append((value, f["code"], f["rank"], f["max_interval_days"], std.grace_days,
                                            f.get("eu_frequency"), f.get("dcmi"), f.get("iso8601")))
 
-    seen: set[str] = set()
-    for dept in _list(_obj(registry.data).get("departments")):
-        dept = _obj(dept)
-        code = _str(dept.get("code"))
-        if code is None or code in seen:  # the validator also keeps the first of a repeated code
-            continue
-        seen.add(code)
-        rows["departments"].append((code, _str(dept.get("name")), _str(dept.get("short_name")),
+    for dept_code, dept in departments.items():  # the validator's table: the first of a repeated code
+        rows["departments"].append((dept_code, _str(dept.get("name")), _str(dept.get("short_name")),
                                     _str(dept.get("level")), _str(dept.get("division")), _str(dept.get("parent"))))
 
     sets = code_sets(resources.data_root() / "schema" / "code_sets")
@@ -459,7 +453,7 @@ class Result:
 
 
 def load_into(db_url: str | None, paths: list[Path], as_of: date) -> Result:
-    from govcat.engine import Settings, load_workspace, validate
+    from govcat.engine import Settings, run
     from govcat.workspace import discover
 
     where = target(db_url)
@@ -467,12 +461,11 @@ def load_into(db_url: str | None, paths: list[Path], as_of: date) -> Result:
     ws = discover(paths, None)
     # The registry is loaded too, so it is checked even when it lies outside the given paths.
     checked = paths if ws.registry_in_scope else [*paths, ws.registry]
-    report = validate(Settings(paths=checked, as_of=as_of))
-    errors = [f for f in report.findings if f.severity == "error"]
+    outcome = run(Settings(paths=checked, as_of=as_of))  # what it read is what gets loaded
+    errors = [f for f in outcome.report.findings if f.severity == "error"]
     if errors:
-        raise LoadRefused(errors, report)
-    docs, registry = load_workspace(ws, Path.cwd())
-    wanted = wanted_rows(docs, registry, ws.registry_dir)
+        raise LoadRefused(errors, outcome.report)
+    wanted = wanted_rows(outcome.docs, outcome.registry or {}, ws.registry_dir)
 
     session = connect(where)
     try:
