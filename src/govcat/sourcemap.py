@@ -6,7 +6,6 @@ A pointer that does not resolve (a missing field) falls back to its nearest ance
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -138,16 +137,3 @@ def _advance(stack: list[list[Any]]) -> None:
         stack[-1][2], stack[-1][3] = None, None
     else:
         stack[-1][2] += 1
-
-
-class DictSourceMap:
-    """A ready-made pointer -> span table (workbooks, where every cell is known up front)."""
-
-    def __init__(self, spans: dict[str, Span]) -> None:
-        self._spans = spans
-
-    def span(self, pointer: str) -> Span | None:
-        return self._spans.get(pointer)
-
-    def items(self) -> Iterator[tuple[str, Span]]:
-        return iter(self._spans.items())
