@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from stdnum.cn import uscc
 
-from govcat.access import items_of, obj, resources, text
+from govcat.access import items_of, obj, provider_code, resources, text
 from govcat.i18n import L10n
 from govcat.loader import Document
 from govcat.rules.base import Context, Hit, rule
-from govcat.sourcemap import join
+from govcat.sourcemap import join, resolve
+from govcat.standard import normalise_name
+
+if TYPE_CHECKING:
+    from govcat.index import Ref
 
 _CODE = re.compile(r"^[1-3][0-9]{5}([0-9]{3})?/[0-9]{6}$")
 
 
-def where(ref: object) -> str:
+def where(ref: Ref) -> str:
     """`file:line` of another resource, for messages that point at the first occurrence."""
-    from govcat.sourcemap import resolve
-
-    span = resolve(ref.doc.sourcemap, ref.pointer)  # type: ignore[attr-defined]
-    return f"{ref.doc.display}:{span.line}" if span else ref.doc.display  # type: ignore[attr-defined]
+    span = resolve(ref.doc.sourcemap, ref.pointer)
+    return f"{ref.doc.display}:{span.line}" if span else ref.doc.display
 
 
 @rule("GC201", "resource-code-format", "error",
@@ -127,9 +130,6 @@ def duplicate_resource_name(doc: Document, ctx: Context) -> Iterator[Hit]:
     ## 修正
     合并重复登记的资源，或把名称改得能区分内容，例如“婚姻登记信息（历史）”。
     """
-    from govcat.access import provider_code
-    from govcat.standard import normalise_name
-
     provider = provider_code(doc) or ""
     for pointer, res in resources(doc):
         name = text(res.get("name"))
