@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import Any
 
 from govcat import resources
@@ -13,6 +13,7 @@ from govcat import resources
 _PUNCT = re.compile(r"[\s\u3000\W_]+", re.UNICODE)
 
 
+@lru_cache(maxsize=1 << 16)  # a province's catalogs repeat a few thousand item names
 def normalise_name(name: str) -> str:
     """A name without spaces and punctuation (ASCII and full-width), for uniqueness comparisons."""
     return _PUNCT.sub("", name).casefold()

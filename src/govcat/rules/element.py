@@ -261,16 +261,17 @@ def duplicate_item(doc: Document, ctx: Context) -> Iterator[Hit]:
         by_name: dict[str, int] = {}
         for number, (at, item) in enumerate(items(res, pointer), start=1):
             element, name = item.get("element"), text(item.get("name"))
+            normalised = normalise_name(name) if name else None
             if isinstance(element, str) and element in by_element:
                 yield Hit(join(at, "element"), {"name": name, "first": by_element[element],
                                                 "what": L10n(f"数据元 {element} ", f"element {element}")})
-            elif name and normalise_name(name) in by_name:
-                yield Hit(join(at, "name"), {"name": name, "first": by_name[normalise_name(name)],
+            elif normalised is not None and normalised in by_name:
+                yield Hit(join(at, "name"), {"name": name, "first": by_name[normalised],
                                              "what": L10n("同名信息项", "an item of the same name")})
             if isinstance(element, str):
                 by_element.setdefault(element, number)
-            if name:
-                by_name.setdefault(normalise_name(name), number)
+            if normalised is not None:
+                by_name.setdefault(normalised, number)
 
 
 RULES = (unknown_data_element, item_type_mismatch, item_length_mismatch, non_standard_item_name,
