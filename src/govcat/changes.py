@@ -94,14 +94,16 @@ def find(revision: str, docs: list[loader.Document], start: Path) -> Changes:
         if old.stdout == current:
             continue  # unchanged file: none of its findings are new
         old_data = _old_data(old.stdout, doc.path.suffix)
-        before, after = Counter(_records(old_data)), _records(doc.data)
+        # A summary (summary.py) keeps too little to compare records: read the changed file again.
+        data = loader.load(doc.path, doc.display).data if doc.summary else doc.data
+        before, after = Counter(_records(old_data)), _records(data)
         changed = set()
         for index, record in enumerate(after):
             if before[record] > 0:
                 before[record] -= 1
             else:
                 changed.add(index)
-        if obj(old_data).get("provider") != obj(doc.data).get("provider"):
+        if obj(old_data).get("provider") != obj(data).get("provider"):
             changed = set(range(len(after)))  # the provider changed: every record is published anew
         records[doc.display] = changed
     return Changes(revision, records)

@@ -1,5 +1,15 @@
-"""The engine: load every file, check conformance, build the workspace index once, run the rules,
-and turn their hits into located findings. Positions are resolved only for findings."""
+"""The engine, in two stages.
+
+1. Each catalog file on its own: read it, check its conformance, run the file-scope rules and
+   locate their findings. Files are independent here, so a large workspace is spread over worker
+   processes (one per core); each returns its findings and the file's summary (summary.py).
+2. The workspace: build the index over every catalog once, run the workspace-scope rules (codes,
+   names, related codes, 一数多源) and the registry's rules.
+
+Positions are resolved only for findings. Callers that need every document afterwards (the
+database load, the dashboard) ask for them with ``keep_documents``; then everything runs in this
+process.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +19,14 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
-from govcat import config, conformance, index, loader, standard
+from govcat import config, conformance, index, loader, parallel, standard, summary
 from govcat.access import items_of, obj, resources, text
 from govcat.changes import find as find_changes
 from govcat.report import Finding, Report
 from govcat.rules import RULES, Rule
 from govcat.rules.base import Context, Hit
 from govcat.sourcemap import Span, resolve, split
-from govcat.workspace import UsageError, Workspace, discover, display
+from govcat.workspace import UsageError, discover, display
 
 
 @dataclass
@@ -30,6 +40,7 @@ class Settings:
     cwd: Path = field(default_factory=Path.cwd)
     changed_since: str | None = None
     use_config: bool = True
+    jobs: int | None = None  # worker processes for stage 1; None: one per available core
 
 
 def active_rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
@@ -77,13 +88,32 @@ def _finding(rule: Rule, hit: Hit, doc: loader.Document, lang: str) -> Finding:
     )
 
 
-def load_workspace(ws: Workspace, cwd: Path) -> tuple[list[loader.Document], loader.Document]:
-    docs = [loader.load(path, display(path, cwd)) for path in ws.catalogs]
-    registry = loader.load(ws.registry, display(ws.registry, cwd), role="registry")
-    for doc in (*docs, registry):
-        if doc.data is not None:
-            conformance.check(doc)
-    return docs, registry
+def load(path: Path, cwd: Path, role: str = "catalog") -> loader.Document:
+    """One file read and checked against the JSON Schema."""
+    doc = loader.load(path, display(path, cwd), role=role)
+    if doc.data is not None:
+        conformance.check(doc)
+    return doc
+
+
+@dataclass
+class FileResult:
+    """Stage 1 of one catalog file."""
+
+    doc: loader.Document  # the whole document, or its summary (summary.py) when not kept
+    findings: list[Finding]
+    resources: int
+    items: int
+
+
+def check_file(path: Path, cwd: Path, rules: list[Rule], ctx: Context, lang: str, keep: bool) -> FileResult:
+    doc = load(path, cwd)
+    findings = _run(rules, doc, ctx, lang)
+    listed = resources(doc)
+    counted = FileResult(doc, findings, len(listed), sum(len(items_of(res.get("items"))) for _, res in listed))
+    if not keep:
+        counted.doc = summary.of(doc)
+    return counted
 
 
 @dataclass
@@ -91,16 +121,16 @@ class Outcome:
     """A validation run: the report, and what it read, for consumers that need more (the dashboard)."""
 
     report: Report
-    docs: list[loader.Document]  # the catalogs
+    docs: list[loader.Document]  # the catalogs: whole with keep_documents, else their summaries
     registry: dict[str, dict[str, Any]] | None
     std: standard.Standard  # with the workspace's policy applied, as the rules saw it
 
 
 def validate(settings: Settings) -> Report:
-    return run(settings).report
+    return run(settings, keep_documents=False).report
 
 
-def run(settings: Settings) -> Outcome:
+def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
     rules = active_rules(settings.select, settings.ignore)
     ws = discover(settings.paths, settings.registry)
     std = standard.load()
@@ -108,22 +138,26 @@ def run(settings: Settings) -> Outcome:
     cfg = config.load(cfg_path, display(cfg_path, settings.cwd) if cfg_path else "", {r.code for r in RULES},
                       set(std.frequencies))
     std = std.with_policy(cfg.min_frequency, cfg.grace_days)
-    docs, registry = load_workspace(ws, settings.cwd)
-    ctx = Context(std=std, index=index.build(docs, registry_table(registry), ws.registry_dir),
-                  as_of=settings.as_of)
+    registry = load(ws.registry, settings.cwd, role="registry")
+    ctx = Context(std=std, as_of=settings.as_of, registry=registry_table(registry), registry_dir=ws.registry_dir)
+
+    file_rules = [r for r in rules if r.scope == "file"]
+    stage = parallel.check_files(ws.catalogs, settings.cwd, file_rules, ctx, settings.lang, keep_documents,
+                                 settings.jobs)
+    docs = [result.doc for result in stage]
+    ctx = replace(ctx, index=index.build(docs))
+    workspace_rules = [r for r in rules if r.scope == "workspace"]
+    findings = [f for result in stage for f in result.findings]
+    for doc in docs:
+        findings.extend(_run(workspace_rules, doc, ctx, settings.lang))
+    if ws.registry_in_scope:
+        findings.extend(_run(rules, registry, ctx, settings.lang))
+
     report = Report(standard_version=std.version, as_of=settings.as_of.isoformat(), lang=settings.lang,
-                    files=len(docs))
+                    files=len(docs) + ws.registry_in_scope, resources=sum(r.resources for r in stage),
+                    items=sum(r.items for r in stage))
     checked = [*docs, registry] if ws.registry_in_scope else docs
     report.paths = [doc.display for doc in checked]
-    findings = []
-    for doc in checked:
-        findings.extend(_run(rules, doc, ctx, settings.lang))
-        if doc.role == "catalog":
-            for _, res in resources(doc):
-                report.resources += 1
-                report.items += len(items_of(res.get("items")))
-    if ws.registry_in_scope:
-        report.files += 1
     findings, config_doc = _apply_config(findings, cfg, settings)
     if config_doc is not None:
         findings.extend(_run(rules, config_doc, ctx, settings.lang))
@@ -133,7 +167,7 @@ def run(settings: Settings) -> Outcome:
         report.changed_since = {"revision": settings.changed_since, "left_out": len(findings) - len(kept)}
         findings = kept
     report.findings = sorted(findings, key=Finding.sort_key)
-    return Outcome(report, docs, ctx.index.registry, std)
+    return Outcome(report, docs, ctx.registry, std)
 
 
 def _run(rules: list[Rule], doc: loader.Document, ctx: Context, lang: str) -> list[Finding]:

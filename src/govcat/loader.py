@@ -53,6 +53,7 @@ class Document:
     text: str | None = None  # the decoded YAML, for positions and a precise re-read
     memo: dict[str, Any] = field(default_factory=dict)  # lists the rules share (see access.py)
     fast: bool = False  # read by the fast path: `numbers` was not collected
+    summary: bool = False  # `data` is the summary of the file (summary.py), not all of it
 
     def reread_precisely(self) -> None:
         """Parse the text again on the precise path (number texts collected, every problem found)."""
@@ -304,6 +305,14 @@ def _decode(raw: bytes) -> tuple[str | None, Problem | None]:
         except UnicodeDecodeError:
             guess = "未知编码"
         return None, Problem("GC003", "", {"detail": guess, "hint": _CONVERT}, Span(line, column))
+
+
+def read_text(path: Path) -> str | None:
+    """The file's text as the loader decoded it (None if it could not)."""
+    try:
+        return _decode(path.read_bytes())[0]
+    except OSError:
+        return None
 
 
 def _char_at(text: str, line: int, column: int) -> str:

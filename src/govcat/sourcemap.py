@@ -7,6 +7,7 @@ A pointer that does not resolve (a missing field) falls back to its nearest ance
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
@@ -68,16 +69,21 @@ class YamlSourceMap:
     """Pointer -> span of a YAML text, built on first use by re-reading libyaml's events.
 
     Valid files never pay for positions: the table is made only when a finding asks for one.
-    A value written as nothing (`key:`) is located at its key.
+    A value written as nothing (`key:`) is located at its key. Made from a path, it reads the file
+    only then (a summary's map, see summary.py).
     """
 
-    def __init__(self, text: str) -> None:
-        self._text = text
+    def __init__(self, text: str | None = None, path: Path | None = None) -> None:
+        self._text, self._path = text, path
         self._spans: dict[str, Span] | None = None
 
     def span(self, pointer: str) -> Span | None:
         if self._spans is None:
-            self._spans = _yaml_spans(self._text)
+            if self._text is None and self._path is not None:
+                from govcat.loader import read_text  # the loader imports this module
+
+                self._text = read_text(self._path)
+            self._spans = _yaml_spans(self._text or "")
         return self._spans.get(pointer)
 
 

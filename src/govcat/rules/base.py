@@ -12,6 +12,7 @@ import inspect
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from govcat.i18n import L10n
@@ -38,8 +39,18 @@ class Context:
     """What every check may look at besides its document: one per validation run."""
 
     std: Standard
-    index: Index
     as_of: date
+    registry: dict[str, dict[str, Any]] | None = None  # the registry's departments by code; None: unusable
+    registry_dir: Path | None = None
+    index: Index | None = None  # set for the workspace stage only
+
+    @property
+    def workspace(self) -> Index:
+        """The index over every catalog of the run: only rules of scope "workspace" may read it, since
+        file-scope rules run file by file (in worker processes) before it exists."""
+        if self.index is None:
+            raise RuntimeError("a file-scope rule read the workspace index: declare it with scope=\"workspace\"")
+        return self.index
 
 
 Check = Callable[[Document, Context], Iterable[Hit]]
@@ -54,6 +65,10 @@ class Rule:
     en: str
     check: Check
     roles: tuple[str, ...] = ("catalog",)
+    # "file": looks at one document (and the registry) only, so it runs where the file is read;
+    # "workspace": reads ctx.workspace, so it runs after every file is read, on the catalog's
+    # summary (see summary.py for the fields a summary keeps).
+    scope: str = "file"
 
     @property
     def doc(self) -> str:
@@ -78,8 +93,8 @@ def problems(doc: Document, code: str) -> Iterator[Hit]:
 
 
 def rule(code: str, name: str, severity: str, zh: str, en: str,
-         roles: tuple[str, ...] = ("catalog",)) -> Callable[[Check], Rule]:
+         roles: tuple[str, ...] = ("catalog",), scope: str = "file") -> Callable[[Check], Rule]:
     def wrap(check: Check) -> Rule:
-        return Rule(code, name, severity, zh, en, check, roles)
+        return Rule(code, name, severity, zh, en, check, roles, scope)
 
     return wrap

@@ -23,7 +23,8 @@ STEWARD_NAMES = {
 
 @rule("GC601", "duplicate-resource-across-departments", "warning",
       "疑似一数多源：与 {provider} 的资源 {code}“{name}”（{first}）{how}",
-      "possibly one data, many sources: {how} resource {code} '{name}' of {provider} ({first})")
+      "possibly one data, many sources: {how} resource {code} '{name}' of {provider} ({first})",
+      scope="workspace")
 def duplicate_resource_across_departments(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
     不同提供方是否登记了同一份数据：名称（忽略空格和标点）相同，或者属于同一个项、
@@ -41,11 +42,11 @@ def duplicate_resource_across_departments(doc: Document, ctx: Context) -> Iterat
     与对方部门协商确定权威来源；非权威方删除该资源，改为在自己的资源中用 related_codes 关联。
     """
     for pointer, _ in resources(doc):
-        found = ctx.index.cross_duplicates.get((id(doc), pointer))
+        found = ctx.workspace.cross_duplicates.get((id(doc), pointer))
         if found is None:
             continue
         other, how = found
-        registered = (ctx.index.registry or {}).get(other.provider or "", {})
+        registered = (ctx.registry or {}).get(other.provider or "", {})
         provider = f"{registered['name']}（{other.provider}）" if registered.get("name") else other.provider
         yield Hit(pointer, {
             "provider": provider, "code": other.code, "name": other.name, "first": where(other),
@@ -74,7 +75,7 @@ def non_authoritative_source(doc: Document, ctx: Context) -> Iterator[Hit]:
     由权威来源部门登记基础信息资源；本部门的业务数据改登记为部门信息资源，并关联权威资源。
     """
     provider = obj(obj(doc.data).get("provider"))
-    registered = (ctx.index.registry or {}).get(provider_code(doc) or "", {})
+    registered = (ctx.registry or {}).get(provider_code(doc) or "", {})
     names = " ".join(str(n) for n in (provider.get("name"), registered.get("name"), registered.get("short_name")) if n)
     for pointer, res in resources(doc):
         if obj(res.get("classification")).get("class") != "基础信息资源":

@@ -15,7 +15,7 @@ def folder_code(doc: Document, ctx: Context) -> str | None:
     path = doc.path.resolve()
     for folder in path.parents:
         above = folder.parent
-        if above.name == "catalogs" or (ctx.index.registry_dir is not None and above == ctx.index.registry_dir):
+        if above.name == "catalogs" or (ctx.registry_dir is not None and above == ctx.registry_dir):
             return folder.name
     return None
 
@@ -58,7 +58,7 @@ def provider_not_registered(doc: Document, ctx: Context) -> Iterator[Hit]:
     先通过合并请求把部门加入提供方名录（代码、名称、层级、行政区划、维护人）。
     """
     code = provider_code(doc)
-    if code and ctx.index.registry is not None and code not in ctx.index.registry:
+    if code and ctx.registry is not None and code not in ctx.registry:
         yield Hit("/provider/code", {"code": code})
 
 
@@ -79,7 +79,7 @@ def provider_name_mismatch(doc: Document, ctx: Context) -> Iterator[Hit]:
     使用名录中的全称；部门更名时先更新名录。
     """
     code, name = provider_code(doc), text(obj(obj(doc.data).get("provider")).get("name"))
-    registered = (ctx.index.registry or {}).get(code or "")
+    registered = (ctx.registry or {}).get(code or "")
     if registered and name and text(registered.get("name")) and name != registered.get("name"):
         yield Hit("/provider/name", {"name": name, "registered": registered.get("name")})
 

@@ -90,7 +90,8 @@ def resource_code_classification_mismatch(doc: Document, ctx: Context) -> Iterat
 
 
 @rule("GC203", "duplicate-resource-code", "error",
-      "信息资源代码“{value}”重复：已在 {first} 使用", "resource code '{value}' is already used at {first}")
+      "信息资源代码“{value}”重复：已在 {first} 使用", "resource code '{value}' is already used at {first}",
+      scope="workspace")
 def duplicate_resource_code(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
     信息资源代码在本次校验的所有目录（所有部门、所有文件）中是否唯一。第一次出现之后的每一处都会报告。
@@ -106,14 +107,15 @@ def duplicate_resource_code(doc: Document, ctx: Context) -> Iterator[Hit]:
     """
     for pointer, res in resources(doc):
         code = text(res.get("code"))
-        first = ctx.index.first_of(ctx.index.codes.get(code, []), doc, pointer) if code else None
+        first = ctx.workspace.first_of(ctx.workspace.codes.get(code, []), doc, pointer) if code else None
         if first is not None:
             yield Hit(join(pointer, "code"), {"value": code, "first": where(first)})
 
 
 @rule("GC204", "duplicate-resource-name", "error",
       "信息资源名称“{value}”在本提供方内重复（忽略空格和标点后与 {first} 相同）",
-      "resource name '{value}' is used twice by this provider (ignoring spaces and punctuation; first at {first})")
+      "resource name '{value}' is used twice by this provider (ignoring spaces and punctuation; first at {first})",
+      scope="workspace")
 def duplicate_resource_name(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
     同一提供方的信息资源名称在去除空格和标点后是否唯一（跨该部门的所有目录文件）。
@@ -135,14 +137,15 @@ def duplicate_resource_name(doc: Document, ctx: Context) -> Iterator[Hit]:
         name = text(res.get("name"))
         if not name:
             continue
-        refs = ctx.index.names.get((provider, normalise_name(name)), [])
-        first = ctx.index.first_of(refs, doc, pointer)
+        refs = ctx.workspace.names.get((provider, normalise_name(name)), [])
+        first = ctx.workspace.first_of(refs, doc, pointer)
         if first is not None:
             yield Hit(join(pointer, "name"), {"value": name, "first": where(first)})
 
 
 @rule("GC205", "unknown-related-resource", "error",
-      "关联资源代码“{value}”在所有目录中都不存在", "related code '{value}' is not defined by any catalog")
+      "关联资源代码“{value}”在所有目录中都不存在", "related code '{value}' is not defined by any catalog",
+      scope="workspace")
 def unknown_related_resource(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
     `related_codes` 中的每个代码是否是本次校验的某个目录中登记的信息资源代码。
@@ -160,7 +163,7 @@ def unknown_related_resource(doc: Document, ctx: Context) -> Iterator[Hit]:
     """
     for pointer, res in resources(doc):
         for i, code in enumerate(items_of(res.get("related_codes"))):
-            if isinstance(code, str) and _CODE.match(code) and code not in ctx.index.codes:
+            if isinstance(code, str) and _CODE.match(code) and code not in ctx.workspace.codes:
                 yield Hit(join(pointer, "related_codes", i), {"value": code})
 
 

@@ -1,0 +1,78 @@
+"""The two stages of a run (engine.py): file-scope rules where each file is read (in worker
+processes for a large workspace), workspace-scope rules on the catalogs' summaries. Whatever way a
+run is split, the report is the same: the serial run on whole documents is the reference."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from govcat import convert, engine, parallel
+from govcat.engine import Settings
+from govcat.rules import RULES
+from govcat.rules.base import Context
+from govcat.standard import load as load_standard
+from tests.conftest import AS_OF, REPO
+
+WORKSPACE_RULES = {"GC203", "GC204", "GC205", "GC601"}
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A defective corpus of 8 departments, one of them filled in Excel and one saved by WPS in GBK."""
+    root = tmp_path_factory.mktemp("stages")
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "corpus.py"), str(root), "--departments", "8",
+                    "--resources", "12", "--items", "6", "--defective", "0.5"],
+                   check=True, capture_output=True, text=True, timeout=120)
+    manifest = json.loads((root / "corpus.json").read_text(encoding="utf-8"))
+    files = sorted((root / "catalogs").glob("*/catalog.yaml"))
+    defective = {d["file"] for d in manifest["defects"]}
+    excel = next(f for f in files if any(f.as_posix().endswith(d) for d in defective))
+    convert.run(excel, excel.with_suffix(".xlsx"))
+    excel.unlink()
+    gbk = files[-1]
+    gbk.write_bytes(gbk.read_text(encoding="utf-8").encode("gb18030"))
+    return root
+
+
+def _findings(root: Path, *, jobs: int, keep: bool) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    settings = Settings(paths=[root / "catalogs"], as_of=AS_OF, cwd=root, jobs=jobs)
+    report = engine.run(settings, keep_documents=keep).report
+    summary = report.as_dict()["summary"]
+    return [f.as_dict() for f in report.findings], summary
+
+
+def test_workers_and_summaries_give_the_serial_report(workspace: Path) -> None:
+    reference, counts = _findings(workspace, jobs=1, keep=True)
+    codes = {f["code"] for f in reference}
+    # Not a vacuous comparison: every workspace-scope rule fires, across files, with positions
+    # located in files the finding is not in ("first at file:line"), in YAML and in the workbook.
+    assert codes >= WORKSPACE_RULES, codes
+    assert "GC003" in codes  # the GBK file
+    assert any(f["sheet"] for f in reference) and any(f["line"] and not f["sheet"] for f in reference)
+    assert counts["files"] == 9 and counts["resources"] > 0  # the registry is in scope too
+    for jobs in (1, 2):
+        assert _findings(workspace, jobs=jobs, keep=False) == (reference, counts), jobs
+
+
+def test_a_small_workspace_stays_in_one_process(workspace: Path) -> None:
+    files = sorted((workspace / "catalogs").glob("*/catalog.*"))
+    assert parallel.workers(files, None) == 1  # well under MIN_BYTES
+    assert parallel.workers(files, 1) == 1
+    assert parallel.workers(files, 2) == 2
+    assert parallel.workers(files[:3], 8) == 1  # fewer than two files per worker
+
+
+def test_a_file_scope_rule_cannot_read_the_workspace_index() -> None:
+    ctx = Context(std=load_standard(), as_of=AS_OF)
+    with pytest.raises(RuntimeError, match="scope"):
+        _ = ctx.workspace
+    assert {r.code for r in RULES if r.scope == "workspace"} == WORKSPACE_RULES
+    assert {r.scope for r in RULES} == {"file", "workspace"}
+    assert all(dataclasses.is_dataclass(r) for r in RULES)
