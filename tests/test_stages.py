@@ -76,3 +76,17 @@ def test_a_file_scope_rule_cannot_read_the_workspace_index() -> None:
     assert {r.code for r in RULES if r.scope == "workspace"} == WORKSPACE_RULES
     assert {r.scope for r in RULES} == {"file", "workspace"}
     assert all(dataclasses.is_dataclass(r) for r in RULES)
+
+
+def test_jobs_on_the_command_line(workspace: Path) -> None:
+    outputs = []
+    for jobs in ("1", "2"):
+        run = subprocess.run([sys.executable, "-m", "govcat", "validate", "catalogs", "--as-of", AS_OF.isoformat(),
+                              "--format", "json", "--jobs", jobs], cwd=workspace, capture_output=True, text=True,
+                             timeout=120)
+        assert run.returncode == 1, run.stderr
+        outputs.append(json.loads(run.stdout))
+    assert outputs[0] == outputs[1] and outputs[0]["findings"]
+    refused = subprocess.run([sys.executable, "-m", "govcat", "validate", "catalogs", "-j", "0"], cwd=workspace,
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2 and "--jobs" in refused.stderr

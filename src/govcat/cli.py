@@ -80,17 +80,20 @@ def main() -> None:
 @click.option("--ignore", multiple=True, metavar="CODES", help="不运行这些规则（代码或前缀，逗号分隔）。")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="消息语言。")
 @click.option("--changed-since", metavar="REV", help="只报告自该 git 版本以来新增或改动的记录上的发现。")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+              help="并行读取和校验文件的进程数（默认：目录较大时每个 CPU 核一个，较小时单进程）。")
 @_guard
 def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date, registry: Path | None,
              fail_on: str, select: tuple[str, ...], ignore: tuple[str, ...], lang: str,
-             changed_since: str | None) -> int:
+             changed_since: str | None, jobs: int | None) -> int:
     """校验目录文件或文件夹（默认 ./catalogs）。"""
     from govcat.engine import Settings
     from govcat.engine import validate as run_validation
     from govcat.reporters import REPORTERS
 
     settings = Settings(paths=list(paths) or [Path("catalogs")], as_of=as_of, registry=registry,
-                        select=_codes(select), ignore=_codes(ignore), lang=lang, changed_since=changed_since)
+                        select=_codes(select), ignore=_codes(ignore), lang=lang, changed_since=changed_since,
+                        jobs=jobs)
     report = run_validation(settings)
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
