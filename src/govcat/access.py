@@ -27,17 +27,18 @@ def items_of(value: Any) -> list[Any]:
 def resources(doc: Document) -> list[tuple[str, dict[str, Any]]]:
     """(pointer, resource) for every resource mapping of a catalog document; listed once per
     document, since every rule walks them."""
-    return _memo(doc, "resources", lambda: [
+    return memo(doc, "resources", lambda: [
         (f"/resources/{i}", res)  # no token here needs JSON Pointer escaping
         for i, res in enumerate(items_of(obj(doc.data).get("resources"))) if isinstance(res, dict)])
 
 
 def all_items(doc: Document) -> list[tuple[str, dict[str, Any]]]:
     """(pointer, item) for every item of every resource, listed once per document."""
-    return _memo(doc, "items", lambda: [row for pointer, res in resources(doc) for row in items(res, pointer)])
+    return memo(doc, "items", lambda: [row for pointer, res in resources(doc) for row in items(res, pointer)])
 
 
-def _memo(doc: Document, key: str, make: Callable[[], list[Any]]) -> list[Any]:
+def memo(doc: Document, key: str, make: Callable[[], list[Any]]) -> list[Any]:
+    """A list made once per document and shared by the rules (and the index)."""
     # Keyed by the data too: a document read again (the precise path) lists afresh.
     found = doc.memo.get(key)
     if found is None or found[0] is not doc.data:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from hashlib import blake2b
 from itertools import combinations
+from typing import Any
 
-from govcat.access import items_of, obj, provider_code, resources, text
+from govcat.access import items_of, memo, obj, provider_code, resources, text
 from govcat.loader import Document
 from govcat.standard import normalise_name
 
@@ -43,89 +45,96 @@ class Index:
 def build(docs: list[Document]) -> Index:
     """The index over every catalog of a run; whole documents and summaries (summary.py) alike."""
     index = Index()
-    refs: list[_Candidate] = []
+    refs: list[tuple[Entry, Ref]] = []
     for doc in docs:
         if doc.role != "catalog":
             continue
         provider = provider_code(doc)
-        for pointer, res in resources(doc):
-            code, name = text(res.get("code")), text(res.get("name"))
-            ref = Ref(doc, pointer, code, name, provider)
-            if code:
-                index.codes[code].append(ref)
-            normalised = normalise_name(name) if name else None
-            if normalised is not None:
-                index.names[(provider or "", normalised)].append(ref)
-            elements = frozenset(e for item in items_of(res.get("items"))
-                                 if isinstance(item, dict) and isinstance(e := item.get("element"), str))
-            refs.append(_Candidate(ref, normalised, text(obj(res.get("classification")).get("item")), elements,
-                                   text(res.get("published_on")) or "9999-12-31"))
+        for entry in entries(doc):
+            ref = Ref(doc, entry.pointer, entry.code, entry.name, provider)
+            if entry.code:
+                index.codes[entry.code].append(ref)
+            if entry.normalised is not None:
+                index.names[(provider or "", entry.normalised)].append(ref)
+            refs.append((entry, ref))
     # 一数多源 is reported on the later-published resource, whatever order the files were given in.
-    refs.sort(key=lambda c: (c.published_on, c.ref.provider or "", c.ref.code or "", c.ref.doc.display,
-                             c.ref.pointer))
+    refs.sort(key=lambda r: (r[0].published_on, r[1].provider or "", r[1].code or "", r[1].doc.display, r[1].pointer))
     _cross_department(index, refs)
     return index
 
 
 @dataclass(frozen=True, slots=True)
-class _Candidate:
-    ref: Ref
-    name: str | None  # normalised
+class Entry:
+    """What the index needs of one resource. It depends on the resource alone, so it is made where
+    the file is read (in a worker, for a large workspace) and travels with the summary."""
+
+    pointer: str
+    code: str | None
+    name: str | None
+    normalised: str | None  # the name without spaces and punctuation
     item: str | None  # the 项
     elements: frozenset[str]
+    keys: tuple[int, ...]  # deletion keys (see _cross_department); none below MIN_ELEMENTS or above KEY_LIMIT
     published_on: str
 
 
-def _cross_department(index: Index, refs: list[_Candidate]) -> None:
+def entries(doc: Document) -> list[Entry]:
+    return memo(doc, "index", lambda: [_entry(pointer, res) for pointer, res in resources(doc)])
+
+
+def _entry(pointer: str, res: dict[str, Any]) -> Entry:
+    name, item = text(res.get("name")), text(obj(res.get("classification")).get("item"))
+    elements = frozenset(e for i in items_of(res.get("items")) if isinstance(i, dict) and isinstance(e := i.get("element"), str))
+    keys = _deletion_keys(item, elements) if MIN_ELEMENTS <= len(elements) <= KEY_LIMIT else ()
+    return Entry(pointer, text(res.get("code")), name, normalise_name(name) if name else None, item, elements, keys,
+                 text(res.get("published_on")) or "9999-12-31")
+
+
+def _cross_department(index: Index, refs: list[tuple[Entry, Ref]]) -> None:
     """一数多源 candidates: equal normalised names, or the same 项 with element sets of Jaccard ≥ 0.9.
 
     Two sets with Jaccard ≥ 0.9 differ in d ≤ |A∩B| / 9 elements, so each turns into their common
     part by deleting at most ⌊|S| / 9⌋ of its own elements: matching sets share a "deletion key"
-    (deletion neighbourhoods, as in FastSS). A key is the sum of its elements' 64-bit fingerprints,
-    so the keys of a set are its sum minus one or two fingerprints: integer arithmetic instead of
-    building a set per key. For the sizes catalogs have (≤ 26 items: at most two deletions, ≤ 352
-    keys, usually 16) that is a few dictionary lookups per resource, whatever the number of
-    departments. Larger sets, rare, are matched by prefix filtering (Chaudhuri et al., 2006): with
-    tokens ordered rarest first, they must share one of their first |S| - ⌈0.9·|S|⌉ + 1.
-    Every candidate, and so every fingerprint collision, is verified exactly; no pair of resources
-    is ever compared blindly.
+    (deletion neighbourhoods, as in FastSS). A key is a number: the sum of the 项's and the kept
+    elements' 64-bit fingerprints, so the keys of a set are its sum minus one or two fingerprints.
+    For the sizes catalogs have (≤ 26 items: at most two deletions, ≤ 352 keys, usually 16) that is
+    a few dictionary lookups per resource, whatever the number of departments. Larger sets, rare,
+    are matched by prefix filtering (Chaudhuri et al., 2006): with tokens ordered rarest first, they
+    must share one of their first |S| - ⌈0.9·|S|⌉ + 1. Every candidate, and so every fingerprint
+    collision, is verified exactly; no pair of resources is ever compared blindly.
     """
     by_name: dict[str, Ref] = {}
-    for candidate in refs:
-        ref = candidate.ref
-        if candidate.name is None or not ref.provider:
+    for entry, ref in refs:
+        if entry.normalised is None or not ref.provider:
             continue
-        first = by_name.setdefault(candidate.name, ref)
+        first = by_name.setdefault(entry.normalised, ref)
         if first.provider != ref.provider:
             index.cross_duplicates.setdefault((id(ref.doc), ref.pointer), (first, "name"))
 
-    fingerprints = _Fingerprints()
-    # (项, key) -> {provider: position}: one resource per provider and a few providers suffice, since
-    # a later resource needs only one earlier resource of another provider to be reported.
-    buckets: dict[tuple[str | None, int], dict[str, int]] = {}
-    large = [c for c in refs if len(c.elements) > KEY_LIMIT - 4 and c.ref.provider]
-    frequency = Counter(e for c in large for e in c.elements)
+    # key -> {provider: position}: one resource per provider and a few providers suffice, since a
+    # later resource needs only one earlier resource of another provider to be reported.
+    buckets: dict[int, dict[str, int]] = {}
+    large = [entry for entry, ref in refs if len(entry.elements) > KEY_LIMIT - 4 and ref.provider]
+    frequency = Counter(e for entry in large for e in entry.elements)
     prefixes: dict[tuple[str | None, str], list[int]] = defaultdict(list)
-    for position, candidate in enumerate(refs):
-        elements, provider = candidate.elements, candidate.ref.provider
+    for position, (entry, ref) in enumerate(refs):
+        elements, provider = entry.elements, ref.provider
         if len(elements) < MIN_ELEMENTS or not provider:
             continue
-        keys = [(candidate.item, k) for k in _deletion_keys(fingerprints.of(elements))] \
-            if len(elements) <= KEY_LIMIT else []
-        others: list[int] = [other for key in keys for p, other in buckets.get(key, {}).items() if p != provider]
+        others: list[int] = [other for key in entry.keys for p, other in buckets.get(key, {}).items() if p != provider]
         if len(elements) > KEY_LIMIT - 4:  # may match a set too large for deletion keys
             ordered = sorted(elements, key=lambda e: (frequency[e], e))
-            tokens = [(candidate.item, t) for t in ordered[: len(ordered) - math.ceil(JACCARD * len(ordered)) + 1]]
+            tokens = [(entry.item, t) for t in ordered[: len(ordered) - math.ceil(JACCARD * len(ordered)) + 1]]
             others += [other for token in tokens for other in prefixes[token]]
             for token in tokens:
                 prefixes[token].append(position)
         for other in others:
-            found = refs[other]
-            if found.ref.provider != provider and _jaccard(elements, found.elements) >= JACCARD:
-                ref = candidate.ref
-                index.cross_duplicates.setdefault((id(ref.doc), ref.pointer), (found.ref, "elements"))
+            found, found_ref = refs[other]
+            if found_ref.provider != provider and found.item == entry.item \
+                    and _jaccard(elements, found.elements) >= JACCARD:
+                index.cross_duplicates.setdefault((id(ref.doc), ref.pointer), (found_ref, "elements"))
                 break
-        for key in keys:
+        for key in entry.keys:
             bucket = buckets.setdefault(key, {})
             if len(bucket) < BUCKET_SIZE:
                 bucket.setdefault(provider, position)
@@ -135,28 +144,20 @@ KEY_LIMIT = 26  # the largest set matched by deletion keys (⌊26 / 9⌋ = 2 del
 BUCKET_SIZE = 3
 
 
-class _Fingerprints:
-    """A stable 64-bit number per data element (blake2b, not hash(): str hashes change per process)."""
-
-    def __init__(self) -> None:
-        self._known: dict[str, int] = {}
-
-    def of(self, elements: frozenset[str]) -> list[int]:
-        known = self._known
-        return [known[e] if e in known else self._add(e) for e in sorted(elements)]
-
-    def _add(self, element: str) -> int:
-        value = self._known[element] = int.from_bytes(blake2b(element.encode(), digest_size=8).digest(), "big")
-        return value
+@cache
+def _fingerprint(value: str) -> int:
+    """A stable 64-bit number (blake2b, not hash(): str hashes change from process to process)."""
+    return int.from_bytes(blake2b(value.encode(), digest_size=8).digest(), "big")
 
 
-def _deletion_keys(values: list[int]) -> list[int]:
-    """The sums of the set with up to ⌊|S| / 9⌋ of its fingerprints left out."""
-    total = sum(values)
+def _deletion_keys(item: str | None, elements: frozenset[str]) -> tuple[int, ...]:
+    """The sums of the 项 and the set with up to ⌊|S| / 9⌋ of the set's fingerprints left out."""
+    values = [_fingerprint(e) for e in sorted(elements)]
+    total = sum(values) + _fingerprint(item or "")
     keys = [total]
     for k in range(1, len(values) // 9 + 1):
         keys += [total - sum(drop) for drop in combinations(values, k)]
-    return keys
+    return tuple(keys)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -6,6 +6,7 @@ A pointer that does not resolve (a missing field) falls back to its nearest ance
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -68,23 +69,90 @@ def resolve(smap: SourceMap | None, pointer: str) -> Span | None:
 class YamlSourceMap:
     """Pointer -> span of a YAML text, built on first use by re-reading libyaml's events.
 
-    Valid files never pay for positions: the table is made only when a finding asks for one.
+    Valid files never pay for positions: a table is made only when a finding asks for one, and
+    for a pointer into a resource only that resource's lines are read again (see `_entries`).
     A value written as nothing (`key:`) is located at its key. Made from a path, it reads the file
     only then (a summary's map, see summary.py).
     """
 
     def __init__(self, text: str | None = None, path: Path | None = None) -> None:
         self._text, self._path = text, path
-        self._spans: dict[str, Span] | None = None
+        self._spans: dict[str, Span] | None = None  # the whole file's table
+        self._resources: list[tuple[int, int]] | None = None  # (start, end) of each resource's lines
+        self._resource_spans: dict[int, dict[str, Span] | None] = {}
 
     def span(self, pointer: str) -> Span | None:
+        match = _IN_RESOURCE.match(pointer)
+        if match and self._spans is None:
+            spans = self._resource(int(match[1]))
+            if spans is not None:
+                return spans.get(pointer)
         if self._spans is None:
-            if self._text is None and self._path is not None:
-                from govcat.loader import read_text  # the loader imports this module
-
-                self._text = read_text(self._path)
-            self._spans = _yaml_spans(self._text or "")
+            self._spans = _yaml_spans(self.text)
         return self._spans.get(pointer)
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            from govcat.loader import read_text  # the loader imports this module
+
+            self._text = (read_text(self._path) if self._path is not None else None) or ""
+        return self._text
+
+    def _resource(self, i: int) -> dict[str, Span] | None:
+        """The spans of resource i from its own lines, or None where the layout is not the plain one."""
+        if i in self._resource_spans:
+            return self._resource_spans[i]
+        if self._resources is None:
+            self._resources = _entries(self.text) or []
+        if i >= len(self._resources):
+            return None
+        start, end = self._resources[i]
+        text = self.text
+        line = text.count("\n", 0, start)
+        chunk = text[start:end]
+        if i + 1 < len(self._resources):  # the next entry's dash, so that the resource ends where it does in the file
+            chunk += text[end:text.index("-", end) + 1] + " x\n"
+        # Blank lines in front keep libyaml's line numbers those of the file; columns are unchanged.
+        parsed = _yaml_spans("\n" * line + chunk)
+        prefix = f"/resources/{i}"
+        spans = {prefix + pointer[2:]: span for pointer, span in parsed.items() if pointer.startswith("/0")
+                 and (len(pointer) == 2 or pointer[2] == "/")}
+        found = self._resource_spans[i] = spans if prefix in spans else None
+        return found
+
+
+# A resource list in block style under a top-level `resources:` key — the layout of every catalog
+# govcat writes and of the standard's examples — can be cut into entries by their lines alone: in
+# block style everything inside an entry is indented deeper than its dash (block scalars, plain
+# and quoted continuation lines, flow collections alike) except comments, and the list ends at the
+# first other line at or left of the dash. Any other layout is read whole.
+_IN_RESOURCE = re.compile(r"/resources/(\d+)(?:/|$)")
+_RESOURCES_KEY = re.compile(r"^resources:[ \t]*(?:#[^\n]*)?\r?$", re.M)
+_DASH = re.compile(r"^( *)-(?:[ \t]|\r?$)", re.M)
+_BLANK_OR_COMMENT = re.compile(r"(?:[ \t]*(?:#[^\n]*)?\r?\n)*")
+
+
+def _entries(text: str) -> list[tuple[int, int]] | None:
+    keys = list(_RESOURCES_KEY.finditer(text))
+    if len(keys) != 1:
+        return None
+    body = text.find("\n", keys[0].end()) + 1
+    first = _DASH.search(text, body) if body else None
+    between = _BLANK_OR_COMMENT.match(text, body)
+    if first is None or between is None or between.end() != first.start():
+        return None  # `resources:` is not followed by a block list
+    n = len(first[1])
+    # The list ends at the first line that is neither blank nor a comment and starts left of the
+    # dash (fewer than n spaces, then something), or at the dash's column with something other
+    # than an entry.
+    left = rf" {{0,{n - 1}}}[^ \t\r\n#]|" if n else ""
+    close = re.compile(rf"^(?:{left} {{{n}}}(?:[^ \t\r\n#-]|-[^ \t\r\n]))", re.M)
+    end = close.search(text, first.start())
+    stop = end.start() if end else len(text)
+    entry = re.compile(rf"^ {{{n}}}-(?:[ \t]|\r?$)", re.M)
+    starts = [m.start() for m in entry.finditer(text, first.start(), stop)]
+    return list(zip(starts, [*starts[1:], stop], strict=True))
 
 
 def _mark_span(start: Any, end: Any) -> Span:  # libyaml's marks (the C ones are untyped)
