@@ -10,9 +10,7 @@ ProcessPoolExecutor does the scheduling; what is ours is only the choice of when
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +33,7 @@ def cores() -> int:
 
 def workers(paths: list[Path], jobs: int | None) -> int:
     wanted = cores() if jobs is None else max(1, jobs)
-    if wanted <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if wanted <= 1 or not hasattr(os, "fork"):
         return 1  # without fork, each worker would load the standard again
     if jobs is None and sum(_size(p) for p in paths) < MIN_BYTES:
         return 1
@@ -69,6 +67,10 @@ def check_files(paths: list[Path], cwd: Path, rules: list[Rule], ctx: Context, l
         count = 1 if keep else workers(paths, jobs)  # whole documents are not worth sending back
         if count == 1:
             return [_check(path) for path in paths]
+        # Imported here: a one-department run in pre-commit does not pay for them (about 30 ms).
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
             return list(pool.map(_check, paths))
     finally:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz, process
-
 from govcat.i18n import L10n
 
 
 def nearest(query: str, choices: Iterable[str], cutoff: float = 60) -> str | None:
+    from rapidfuzz import fuzz, process  # only findings need it: a clean run does not pay its import
+
     found = process.extractOne(query, list(choices), scorer=fuzz.ratio, score_cutoff=cutoff)
     return found[0] if found else None
 
