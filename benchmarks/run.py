@@ -43,7 +43,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
 BIN = Path(sys.executable).parent
-TOOLS = ("floor", "govcat", "cold", "check-jsonschema", "linkml", "load")
+TOOLS = ("floor", "govcat", "serial", "cold", "check-jsonschema", "linkml", "load")
 TARGETS = {
     "govcat_over_floor": 3.0, "govcat_over_floor_stretch": 2.0, "others_over_govcat": 30.0,
     "linearity_600_over_300": 2.2, "peak_rss_mb_at_300": 1024, "cold_one_department_s": 0.4,
@@ -58,10 +58,11 @@ class Run:
     wall: float
     user: float
     sys: float
-    peak_rss_mb: float
+    peak_rss_mb: float  # the largest single process (the child or one of its workers), from wait4
     returncode: int | None
     timed_out: bool
     timeout: float | None = None
+    peak_total_mb: float | None = None  # all of its processes together (PSS, sampled), where /proc has it
 
     @property
     def cpu(self) -> float:
@@ -86,8 +87,11 @@ def run_child(cmd: list[str], *, cwd: Path, timeout: float | None = None, stdout
         timer = threading.Timer(timeout, kill) if timeout else None
         if timer:
             timer.start()
+        sampler = TotalMemory(proc.pid)
+        sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
+        sampler.stop()
         if timer:
             timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -97,7 +101,40 @@ def run_child(cmd: list[str], *, cwd: Path, timeout: float | None = None, stdout
                 handle.close()  # type: ignore[union-attr]
     return Run(wall=wall, user=usage.ru_utime, sys=usage.ru_stime, peak_rss_mb=usage.ru_maxrss / 1024,
                returncode=None if timed_out.is_set() else proc.returncode, timed_out=timed_out.is_set(),
-               timeout=timeout)
+               timeout=timeout, peak_total_mb=sampler.peak_mb)
+
+
+class TotalMemory(threading.Thread):
+    """Samples the proportional set size (PSS) of every process in the child's process group every
+    50 ms: the memory the run really takes when it forks workers (RSS would count the pages they
+    share with the parent once per process; wait4 reports only the largest process)."""
+
+    def __init__(self, group: int) -> None:
+        super().__init__(daemon=True)
+        self.group, self.peak_kb, self._done = group, 0, threading.Event()
+
+    @property
+    def peak_mb(self) -> float | None:
+        return self.peak_kb / 1024 if self.peak_kb else None
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+    def run(self) -> None:
+        while not self._done.wait(0.05):
+            total = 0
+            for pid in os.listdir("/proc") if os.path.isdir("/proc") else []:
+                if not pid.isdigit():
+                    continue
+                try:
+                    if os.getpgid(int(pid)) != self.group:
+                        continue
+                    with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+                        total += next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+                except (OSError, StopIteration, ValueError):
+                    continue  # the process ended meanwhile
+            self.peak_kb = max(self.peak_kb, total)
 
 
 def load_average() -> float:
@@ -178,14 +215,14 @@ def govcat_cmd(*args: str) -> list[str]:
 
 
 def measure_govcat(corpus: Path, manifest: dict[str, Any], timeout: float, scratch: Path,
-                   repeat: int = 1) -> dict[str, Any]:
+                   repeat: int = 1, *options: str) -> dict[str, Any]:
     """`govcat validate catalogs` with every rule; the JSON report is checked against the manifest."""
     report_path = scratch / "govcat-report.json"
     runs = []
     for _ in range(repeat):
         load = load_average()
         run = run_child(govcat_cmd("validate", "catalogs", "--as-of", manifest["as_of"], "--format", "json",
-                                   "--output", str(report_path)), cwd=corpus, timeout=timeout,
+                                   "--output", str(report_path), *options), cwd=corpus, timeout=timeout,
                         stdout=scratch / "govcat.out")
         runs.append({**asdict(run), "load_average_before": load})
     best = min(runs, key=lambda r: r["wall"])
@@ -232,6 +269,7 @@ def measure_cold(corpus: Path, manifest: dict[str, Any], runs: int = 5) -> dict[
         "median": statistics.median(walls), "min": min(walls), "max": max(walls),
         "returncodes": sorted({r.returncode for r in validate}, key=str),
         "peak_rss_mb": max(r.peak_rss_mb for r in validate),
+        "peak_total_mb": max((r.peak_total_mb or 0) for r in validate) or None,
         "startup_median": statistics.median(r.wall for r in startup),
     }
 
@@ -435,7 +473,12 @@ def print_result(result: dict[str, Any]) -> None:
     if gov:
         extra = f"{gov.get('items_per_s', 0):,.0f} items/s, {gov.get('findings', '?')} findings"
         rows.append(("govcat validate (all rules)", seconds(gov), f"{gov.get('user', 0) + gov.get('sys', 0):.2f} s",
-                     f"{gov.get('peak_rss_mb', 0):.0f} MB", extra))
+                     memory(gov), extra))
+    serial = result.get("serial")
+    if serial:
+        rows.append(("govcat validate --jobs 1 (one process)", seconds(serial),
+                     f"{serial.get('user', 0) + serial.get('sys', 0):.2f} s", memory(serial),
+                     f"{serial.get('items_per_s', 0):,.0f} items/s, {serial.get('findings', '?')} findings"))
     for name in ("check-jsonschema", "linkml"):
         entry = result.get(name)
         if entry:
@@ -480,6 +523,12 @@ def print_result(result: dict[str, Any]) -> None:
             print(f"  {share:6.1%}  {function}")
 
 
+def memory(run: dict[str, Any]) -> str:
+    """The largest process, and all processes together when it forked workers."""
+    largest, total = run.get("peak_rss_mb", 0), run.get("peak_total_mb")
+    return f"{largest:.0f} MB" + (f" ({total:.0f} MB all)" if total and total > largest * 1.05 else "")
+
+
 def markdown_table(results: list[dict[str, Any]]) -> str:
     head = ("| corpus | MiB | items | floor | govcat | CPU | peak RSS | items/s | ×floor | check-jsonschema | ×govcat "
             "| linkml-validate | ×govcat | cold 1 dept |")
@@ -496,7 +545,7 @@ def markdown_table(results: list[dict[str, Any]]) -> str:
             r["label"], f"{c['bytes'] / 2**20:.1f}", f"{c['items']:,}",
             f"{f['seconds']:.2f} s ({f['best']})" if f.get("seconds") else "—",
             seconds(g), f"{g['user'] + g['sys']:.2f} s" if "user" in g else "—",
-            f"{g['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in g else "—",
+            memory(g) if "peak_rss_mb" in g else "—",
             f"{g['items_per_s']:,.0f}" if "items_per_s" in g else "—", fmt(rt.get("govcat_over_floor", "—")),
             seconds(r.get("check-jsonschema")), fmt(rt.get("check_jsonschema_over_govcat", "—")),
             seconds(r.get("linkml")), fmt(rt.get("linkml_over_govcat", "—")),
@@ -543,6 +592,9 @@ def run(corpus: Path, only: tuple[str, ...], timeout: float, linkml_timeout: flo
         if "govcat" in only:
             step("govcat validate")
             result["govcat"] = measure_govcat(corpus, manifest, timeout, scratch, repeat)
+        if "serial" in only:
+            step("govcat validate --jobs 1")
+            result["serial"] = measure_govcat(corpus, manifest, timeout, scratch, repeat, "--jobs", "1")
         if "cold" in only:
             step("cold single department")
             result["cold"] = measure_cold(corpus, manifest)
