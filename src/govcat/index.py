@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from hashlib import blake2b
 from itertools import combinations
-from typing import Any
+from typing import Any, NamedTuple
 
 from govcat.access import items_of, memo, obj, provider_code, resources, text
 from govcat.loader import Document
@@ -19,8 +19,7 @@ JACCARD = 0.9
 MIN_ELEMENTS = 5
 
 
-@dataclass(frozen=True)
-class Ref:
+class Ref(NamedTuple):  # a tuple: tens of thousands are made per run, and tuples are made fastest
     """Where a resource lives: its document and pointer, and what identifies it."""
 
     doc: Document
@@ -63,10 +62,10 @@ def build(docs: list[Document]) -> Index:
     return index
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """What the index needs of one resource. It depends on the resource alone, so it is made where
-    the file is read (in a worker, for a large workspace) and travels with the summary."""
+    the file is read (in a worker, for a large workspace) and travels with the summary (a tuple
+    pickles small and fast)."""
 
     pointer: str
     code: str | None
@@ -107,13 +106,15 @@ def _cross_department(index: Index, refs: list[tuple[Entry, Ref]]) -> None:
     for entry, ref in refs:
         if entry.normalised is None or not ref.provider:
             continue
-        first = by_name.setdefault(entry.normalised, ref)
-        if first.provider != ref.provider:
-            index.cross_duplicates.setdefault((id(ref.doc), ref.pointer), (first, "name"))
+        named = by_name.setdefault(entry.normalised, ref)
+        if named.provider != ref.provider:
+            index.cross_duplicates.setdefault((id(ref.doc), ref.pointer), (named, "name"))
 
-    # key -> {provider: position}: one resource per provider and a few providers suffice, since a
-    # later resource needs only one earlier resource of another provider to be reported.
-    buckets: dict[int, dict[str, int]] = {}
+    # key -> the first resource with it, and up to BUCKET_SIZE - 1 later ones of other providers: a
+    # few providers suffice, since a later resource needs only one earlier resource of another
+    # provider to be reported. Almost every key belongs to one resource, so that case is one int.
+    first: dict[int, int] = {}
+    later: dict[int, list[int]] = {}
     large = [entry for entry, ref in refs if len(entry.elements) > KEY_LIMIT - 4 and ref.provider]
     frequency = Counter(e for entry in large for e in entry.elements)
     prefixes: dict[tuple[str | None, str], list[int]] = defaultdict(list)
@@ -121,7 +122,9 @@ def _cross_department(index: Index, refs: list[tuple[Entry, Ref]]) -> None:
         elements, provider = entry.elements, ref.provider
         if len(elements) < MIN_ELEMENTS or not provider:
             continue
-        others: list[int] = [other for key in entry.keys for p, other in buckets.get(key, {}).items() if p != provider]
+        others = [hit for key in entry.keys if (hit := first.get(key)) is not None]
+        if others:
+            others += [other for key in entry.keys for other in later.get(key, ())]
         if len(elements) > KEY_LIMIT - 4:  # may match a set too large for deletion keys
             ordered = sorted(elements, key=lambda e: (frequency[e], e))
             tokens = [(entry.item, t) for t in ordered[: len(ordered) - math.ceil(JACCARD * len(ordered)) + 1]]
@@ -129,15 +132,17 @@ def _cross_department(index: Index, refs: list[tuple[Entry, Ref]]) -> None:
             for token in tokens:
                 prefixes[token].append(position)
         for other in others:
-            found, found_ref = refs[other]
-            if found_ref.provider != provider and found.item == entry.item \
-                    and _jaccard(elements, found.elements) >= JACCARD:
-                index.cross_duplicates.setdefault((id(ref.doc), ref.pointer), (found_ref, "elements"))
+            other_entry, other_ref = refs[other]
+            if other_ref.provider != provider and other_entry.item == entry.item \
+                    and _jaccard(elements, other_entry.elements) >= JACCARD:
+                index.cross_duplicates.setdefault((id(ref.doc), ref.pointer), (other_ref, "elements"))
                 break
         for key in entry.keys:
-            bucket = buckets.setdefault(key, {})
-            if len(bucket) < BUCKET_SIZE:
-                bucket.setdefault(provider, position)
+            earlier = first.setdefault(key, position)
+            if earlier != position:
+                kept = later.setdefault(key, [])
+                if len(kept) < BUCKET_SIZE - 1 and all(refs[k][1].provider != provider for k in (earlier, *kept)):
+                    kept.append(position)
 
 
 KEY_LIMIT = 26  # the largest set matched by deletion keys (⌊26 / 9⌋ = 2 deletions)
