@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from govcat.engine import Settings
 from govcat.rules import RULES
 from govcat.rules.base import Context
 from govcat.standard import load as load_standard
+from govcat.workspace import UsageError
 from tests.conftest import AS_OF, REPO
 
 WORKSPACE_RULES = {"GC203", "GC204", "GC205", "GC601"}
@@ -90,3 +92,15 @@ def test_jobs_on_the_command_line(workspace: Path) -> None:
     refused = subprocess.run([sys.executable, "-m", "govcat", "validate", "catalogs", "-j", "0"], cwd=workspace,
                              capture_output=True, text=True, timeout=60)
     assert refused.returncode == 2 and "--jobs" in refused.stderr
+
+
+def test_a_worker_that_dies_ends_the_run_with_a_clear_message(workspace: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    # A worker killed by the system (out of memory) looks like this to the parent.
+    monkeypatch.setattr(parallel, "_check", _die)
+    with pytest.raises(UsageError, match="--jobs 1"):
+        engine.validate(Settings(paths=[workspace / "catalogs"], as_of=AS_OF, cwd=workspace, jobs=2))
+
+
+def _die(path: Path) -> None:
+    os._exit(9)

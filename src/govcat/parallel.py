@@ -11,8 +11,11 @@ ProcessPoolExecutor does the scheduling; what is ours is only the choice of when
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from govcat.workspace import UsageError
 
 if TYPE_CHECKING:
     from govcat.engine import FileResult
@@ -70,8 +73,19 @@ def check_files(paths: list[Path], cwd: Path, rules: list[Rule], ctx: Context, l
         # Imported here: a one-department run in pre-commit does not pay for them (about 30 ms).
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
 
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
+        pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupt)
+        try:
             return list(pool.map(_check, paths))
+        except BrokenProcessPool:
+            raise UsageError(f"校验工作进程意外退出（可能内存不足或被系统终止）；可用 --jobs 1 在单进程中重试（共 {count} 个进程）") from None
+        finally:
+            pool.shutdown(cancel_futures=True)  # Ctrl-C: the files being read finish, the rest are dropped
     finally:
         _STAGE = None
+
+
+def _ignore_interrupt() -> None:
+    """Ctrl-C reaches the whole process group: the parent stops the run, workers need not print why."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
