@@ -100,12 +100,19 @@ def _workspace(root: Path) -> None:
         yaml.safe_dump(_injected_catalog(), allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
+# Resources per department page in the built site: small, so that the example departments (up to
+# 12 resources) continue on pages 2 and 3 and the link checks cover continuation pages too.
+PER_PAGE = 5
+SPLIT = "11330100MB0000012X"  # 示范市民政局: 11 resources, so pages 1, 2 and 3
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("site-workspace")
     _workspace(root)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(docs.AS_OF_ENV, AS_OF)
+        mp.setattr(docs, "RESOURCES_PER_PAGE", PER_PAGE)
         started = time.perf_counter()
         out = site.build(root)
         seconds = time.perf_counter() - started
@@ -148,6 +155,11 @@ def browser() -> Iterator[Browser]:
             "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"])
         yield chromium
         chromium.close()
+
+
+def open_details(page: Page) -> None:
+    """Expand every collapsed block (a resource's items) so that its text counts as visible."""
+    page.evaluate("() => document.querySelectorAll('article details').forEach(d => { d.open = true; })")
 
 
 def heading(page: Page, selector: str = "article h1") -> str:
@@ -214,7 +226,7 @@ def test_element_page_shows_attributes_code_set_and_uses(tab: Tab) -> None:
     body = page.locator("article").inner_text()
     for expected in ("GMSFHM", "citizen_id_number", "敏感个人信息", "公安", "an18", "gb11643", "身份证号"):
         assert expected in body
-    uses = page.locator("#被引用 ~ .md-typeset__scrollwrap table, #被引用 ~ table").first
+    uses = page.locator("#被引用 ~ .govcat-uses table").first
     assert "婚姻登记信息" in uses.inner_text()
     uses.get_by_role("link", name="307003001/000001").click()
     page.wait_for_url("**/reference/departments/11330100MB0000012X/#res-307003001-000001")
@@ -250,6 +262,11 @@ def test_department_page_lists_resources_and_items(tab: Tab) -> None:
     assert heading(page) == "示范市民政局"
     section = page.locator("#res-307003001-000001")
     assert section.inner_text().startswith("婚姻登记信息")
+    items = page.locator("#res-307003001-000001 ~ .govcat-resource details").first
+    assert not items.evaluate("d => d.open")  # items are collapsed until asked for
+    items.locator("summary").click()
+    assert "DE00001 公民身份号码" in items.inner_text()
+    open_details(page)
     body = page.locator("article").inner_text()
     for expected in ("307003001/000001", "有条件共享", "仅用于婚姻状况核验类政务服务事项", "KingbaseES", "每日",
                      "2026-11-20", "DE00001 公民身份号码", "330100 杭州市"):
@@ -291,6 +308,7 @@ def test_chinese_search(tab: Tab, query: str, expected: str) -> None:
 
 def test_injected_text_is_shown_not_run(tab: Tab) -> None:
     page = tab.open(f"/reference/departments/{INJECTED}/")
+    open_details(page)
     body = page.locator("article").inner_text()
     for payload in (*PAYLOADS, "<svg onload=alert(5)>", "[说明](javascript:alert(6))", "<iframe src=javascript:alert(7)>",
                     "javascript:alert(8)", "<b>内部部门</b>", "<u>关键字</u>", "*星号*", "title: 被篡改", "# 标题注入"):
@@ -366,6 +384,55 @@ def test_every_internal_link_resolves(built: Path) -> None:
                 broken.append(f"{source} -> {href} (no such anchor)")
     assert checked > 10_000
     assert broken == []
+
+
+def test_a_large_department_continues_on_linked_pages(built: Path) -> None:
+    folder = built / "reference" / "departments" / SPLIT
+    pages = [folder / "index.html", folder / "2" / "index.html", folder / "3" / "index.html"]
+    assert all(p.is_file() for p in pages) and not (folder / "4").exists()
+    html = [p.read_text(encoding="utf-8") for p in pages]
+    sections = [re.findall(r'<h2 id="(res-[^"]+)"', h) for h in html]
+    assert [len(s) for s in sections] == [PER_PAGE, PER_PAGE, 11 - 2 * PER_PAGE]
+    assert len({a for s in sections for a in s}) == 11
+    # Page 1 lists every resource, each linking to the page that shows it; every page links to all.
+    for n, anchors in enumerate(sections, start=1):
+        for a in anchors:
+            assert (f'href="#{a}"' if n == 1 else f'href="{n}/#{a}"') in html[0], a
+    assert 'href="2/"' in html[0] and 'href="3/"' in html[0]
+    assert 'href="../"' in html[1] and 'href="../3/"' in html[1]
+    assert 'href="../"' in html[2] and 'href="../2/"' in html[2]
+    assert "<h1" in html[1] and "示范市民政局（第 2 页）" in html[1]
+    assert html[1].count('id="findings"') == 0 and html[0].count('id="findings"') == 1
+
+
+def test_lean_search_indexes_what_the_search_plugin_would(built: Path) -> None:
+    """`govcat build` hides the NOSEARCH blocks from material's search plugin; the entries must be
+    those the plugin makes from the whole page."""
+    import markdown
+    from material.plugins.search.plugin import SearchIndex
+    from mkdocs.config import load_config
+
+    config = load_config(str(built.parent / "mkdocs.yml"))
+    md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
+    source = (built.parent / "docs" / "reference" / "departments" / f"{SPLIT}.md").read_text(encoding="utf-8")
+    html = md.convert(source.split("\n---\n", 1)[1])
+    assert html.count(site.NOSEARCH[0]) > PER_PAGE
+
+    def entries(content: str) -> list[dict[str, Any]]:
+        index = SearchIndex()
+        page = type("Page", (), {"meta": {}, "toc": [], "url": "d/", "title": "t", "content": content})()
+        index.add_entry_from_context(page)
+        return index.entries
+
+    lean = site._NOSEARCH_BLOCK.sub("", html)
+    assert len(lean) < len(html) / 2
+    assert entries(lean) == entries(html)
+    assert any(e["title"].replace("\u200b", "") == "婚姻登记信息" for e in entries(lean))
+    assert not any("KingbaseES" in e["text"] for e in entries(lean))  # attributes are not indexed
+
+
+def test_generated_pages_are_deterministic() -> None:
+    assert docs.generate(REPO, date(2026, 11, 22)) == docs.generate(REPO, date(2026, 11, 22))
 
 
 def test_search_index_is_segmented(built: Path) -> None:

@@ -13,6 +13,13 @@ text and attributes and in inline SVG alike, so one escape serves every context 
 Only `Markup` built here from trusted parts (links to sanitised slugs, the rules' own docs) is
 printed as is. Page titles go into mkdocs-material's ``<title>`` through ``striptags``, which
 decodes references again, so front-matter titles replace ``< > & " '`` with full-width forms.
+
+A province has hundreds of thousands of items, so the big tables (a department's resources, their
+attributes and items, its findings; an element's uses) are HTML built by `html_table` inside
+``govcat-html`` fences (see `govcat.site`), with the same escape for every cell: Python-Markdown
+passes them through instead of parsing them. mkdocs does not rewrite links there, so they are final
+directory URLs (`url`). Departments with more than `RESOURCES_PER_PAGE` resources continue on
+numbered pages.
 """
 
 from __future__ import annotations
@@ -20,13 +27,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 import re
 import string
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -40,11 +48,15 @@ from govcat.generators import header
 from govcat.metrics import Dashboard, DepartmentMetrics, Ratio, Snapshot
 from govcat.report import Finding
 from govcat.rules import BY_CODE, RULES, Rule
+from govcat.site import HTML_FENCE, NOSEARCH
 from govcat.workspace import UsageError
 
 AS_OF_ENV = "GOVCAT_AS_OF"
 REFERENCE = "docs/reference"
 USES_LIMIT = 50  # items listed under 被引用 on an element page (the total is always shown)
+# Resources whose attributes and items one department page shows; a larger department continues on
+# pages 2, 3 …, so that no page grows past a few hundred kilobytes (100 resources of 15 items ≈ 350 KB).
+RESOURCES_PER_PAGE = 100
 RULES_DIR = "docs/rules"
 GENERATED_DIRS = (REFERENCE, RULES_DIR)  # wholly generated: `govcat.site.build` empties them first
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "docs"
@@ -103,7 +115,8 @@ ANNOTATION_LABELS = {
 
 # --- escaping -----------------------------------------------------------------------------------
 
-_PUNCTUATION = frozenset(string.punctuation)
+_ENTITIES = {ord(ch): f"&#{ord(ch)};" for ch in string.punctuation}
+_HAS_PUNCTUATION = re.compile("[" + re.escape(string.punctuation) + "]")
 _SAFE_HREF = re.compile(r"^[A-Za-z0-9_./-]*(#[A-Za-z0-9_-]+)?$")
 _SAFE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _FULL_WIDTH = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'": "＇"})
@@ -112,13 +125,32 @@ _FULL_WIDTH = str.maketrans({"<": "＜", ">": "＞", "&": "＆", '"': "＂", "'"
 def escape_text(value: Any) -> Markup:
     """Untrusted text as inert Markdown/HTML: whitespace collapsed (so no line can start a block),
     control characters dropped, and every ASCII punctuation character a numeric reference."""
-    out = []
-    for ch in " ".join(str(value).split()):
-        if ch in _PUNCTUATION:
-            out.append(f"&#{ord(ch)};")
-        elif ch.isprintable() or ch == " ":
-            out.append(ch)
-    return Markup("".join(out))
+    return Markup(_escaped(value))
+
+
+def _escaped(value: Any) -> str:
+    return _escape_str(value if isinstance(value, str) else str(value))
+
+
+@lru_cache(maxsize=1 << 16)  # item names, types, titles and descriptions repeat across a province
+def _escape_str(value: str) -> str:
+    plain = " ".join(value.split())
+    if not plain.isprintable():
+        plain = "".join(ch for ch in plain if ch.isprintable() or ch == " ")
+    # Most catalog text is Chinese with no ASCII punctuation: skip the translation then (a province
+    # prints millions of values).
+    return plain.translate(_ENTITIES) if _HAS_PUNCTUATION.search(plain) else plain
+
+
+def _cell(value: Any) -> str:
+    """`_finalize` as a plain string, for `html_table`'s millions of cells."""
+    if value is None:
+        return ""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return _escaped(value)
 
 
 def _finalize(value: Any) -> Any:
@@ -137,6 +169,14 @@ def link(label: Any, href: str) -> Markup:
     if not _SAFE_HREF.match(href):
         raise ValueError(f"unsafe link target: {href!r}")
     return Markup(f"[{_finalize(label)}]({href})")
+
+
+def html_link(label: Any, href: str) -> Markup:
+    """An HTML link for the pre-rendered blocks (see `site.HTML_FENCE`): mkdocs does not rewrite
+    links there, so the target is a final site URL (`url`), checked like `link`'s."""
+    if not _SAFE_HREF.match(href):
+        raise ValueError(f"unsafe link target: {href!r}")
+    return Markup(f'<a href="{href}">{_finalize(label)}</a>')
 
 
 def code(value: Any) -> Markup:
@@ -181,8 +221,8 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined, autoescape=True,
                       finalize=_finalize, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(join=_join, front_title=front_title, percent=percent)
-    env.globals.update(link=link, code=code, anchor=anchor, SEVERITY=SEVERITY, OBLIGATION=OBLIGATION,
-                       GENERATED=header("docs"))
+    env.globals.update(link=link, code=code, anchor=anchor, html_table=html_table, SEVERITY=SEVERITY,
+                       OBLIGATION=OBLIGATION, GENERATED=header("docs"), HTML_FENCE=HTML_FENCE, NOSEARCH=NOSEARCH)
     return env
 
 
@@ -235,7 +275,7 @@ class Element:
     spec: dict[str, Any]
     group: str  # the data-element file's title
 
-    @property
+    @cached_property
     def notes(self) -> dict[str, str]:
         return {str(k): str(v) for k, v in (self.spec.get("annotations") or {}).items()}
 
@@ -292,9 +332,51 @@ def read_schema(root: Path) -> Schema:
 
 # --- the pages ----------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Placed:
+    """A resource, its anchor, and the page that shows it (a department page or its continuation)."""
+
+    res: dict[str, Any]
+    anchor: str
+    page: str
+    provider: str | None
+
+
 def _rel(source: str, target: str) -> str:
     """A relative Markdown link from one generated page to another (both repository-relative)."""
     return os.path.relpath(target, os.path.dirname(source)).replace(os.sep, "/")
+
+
+def page_url(path: str) -> str:
+    """A docs page's URL under the site root, as mkdocs writes it with ``use_directory_urls``."""
+    page = path.removeprefix("docs/").removesuffix(".md")
+    return page.removesuffix("index") if page == "index" or page.endswith("/index") else page + "/"
+
+
+def url(source: str, target: str, fragment: str = "") -> str:
+    """A relative URL from one page to another (or to an anchor), for the pre-rendered HTML blocks."""
+    path = _relative_url(source, target)
+    if fragment:
+        return f"{'' if path == './' else path}#{fragment}"
+    return path
+
+
+@lru_cache(maxsize=65536)  # a department page links to the same few hundred elements thousands of times
+def _relative_url(source: str, target: str) -> str:
+    here, there = page_url(source), page_url(target)
+    return "./" if here == there else posixpath.relpath(there or ".", here or ".") + "/"
+
+
+def html_table(head: Sequence[Any], rows: Sequence[Sequence[Any]], empty: Any = "（无）") -> Markup:
+    """An HTML table for the pre-rendered blocks, one row a line; cells are escaped like every
+    template value (`_finalize`). Built here rather than in a macro: a province has millions of cells."""
+    if not rows:
+        return Markup(f"<p>{_finalize(empty)}</p>")
+    cell = _cell
+    lines = ["<table>", "<thead><tr>" + "".join(f"<th>{cell(h)}</th>" for h in head) + "</tr></thead>", "<tbody>"]
+    lines.extend("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in rows)
+    lines.append("</tbody>\n</table>")
+    return Markup("\n".join(lines))
 
 
 @dataclass
@@ -326,37 +408,54 @@ class Site:
     def rule_link(self, source: str, code_: str, label: Any = None) -> Any:
         return link(label if label is not None else code_, _rel(source, rule_path(code_)))
 
-    def department_path(self, code_: str | None) -> str:
-        return f"{REFERENCE}/departments/{slug(code_, 'provider')}.md"
+    def department_path(self, code_: str | None, part: int = 1) -> str:
+        """A department's page; part 2, 3 … continue its resources (`RESOURCES_PER_PAGE` per page)."""
+        name = slug(code_, "provider")
+        return f"{REFERENCE}/departments/{name}.md" if part == 1 else f"{REFERENCE}/departments/{name}/{part}.md"
 
     def resource_anchor(self, res: Mapping[str, Any], position: int) -> str:
         value = text(res.get("code"))
         return "res-" + (slug(value, "r").removeprefix("r-") if value else f"n{position}")
 
     @cached_property
-    def resources(self) -> dict[str | None, list[tuple[dict[str, Any], str]]]:
-        """(resource, anchor) per provider, across the provider's catalog files, in file order."""
-        out: dict[str | None, list[tuple[dict[str, Any], str]]] = defaultdict(list)
+    def resources(self) -> dict[str | None, list[Placed]]:
+        """Every resource of each provider, across the provider's catalog files in file order, with
+        its anchor and the page that shows it."""
+        out: dict[str | None, list[Placed]] = defaultdict(list)
+        taken: dict[str | None, set[str]] = defaultdict(set)
         for doc in self.snapshot.docs:
+            provider = provider_code(doc)
             for res in metrics.catalog_resources(doc):
-                provider = provider_code(doc)
-                taken = {a for _, a in out[provider]}
-                anchor_id = self.resource_anchor(res, len(out[provider]) + 1)
-                while anchor_id in taken:
+                placed = out[provider]
+                anchor_id = self.resource_anchor(res, len(placed) + 1)
+                while anchor_id in taken[provider]:
                     anchor_id += "-x"
-                out[provider].append((res, anchor_id))
+                taken[provider].add(anchor_id)
+                page = self.department_path(provider, len(placed) // RESOURCES_PER_PAGE + 1)
+                placed.append(Placed(res, anchor_id, page, provider))
         return out
 
     @cached_property
-    def uses(self) -> dict[str, list[tuple[str | None, dict[str, Any], str, dict[str, Any]]]]:
-        """Element id -> (provider, resource, anchor, item) for every item that names it."""
-        out: dict[str, list[tuple[str | None, dict[str, Any], str, dict[str, Any]]]] = defaultdict(list)
-        for provider, entries in self.resources.items():
-            for res, anchor_id in entries:
-                for item in items_of(res.get("items")):
+    def by_code(self) -> dict[str, Placed]:
+        """Resource code -> where it is shown (the first one, when a code is not unique)."""
+        out: dict[str, Placed] = {}
+        for placed in self.resources.values():
+            for p in placed:
+                value = text(p.res.get("code"))
+                if value is not None:
+                    out.setdefault(value, p)
+        return out
+
+    @cached_property
+    def uses(self) -> dict[str, list[tuple[Placed, dict[str, Any]]]]:
+        """Element id -> (resource, item) for every item that names it."""
+        out: dict[str, list[tuple[Placed, dict[str, Any]]]] = defaultdict(list)
+        for placed in self.resources.values():
+            for p in placed:
+                for item in items_of(p.res.get("items")):
                     element_id = obj(item).get("element")
                     if isinstance(element_id, str) and element_id in self.schema.elements:
-                        out[element_id].append((provider, res, anchor_id, item))
+                        out[element_id].append((p, obj(item)))
         return out
 
     @cached_property
@@ -405,6 +504,7 @@ class Pages:
         self.site = site
         self.env = environment()
         self.pages: dict[str, str] = {}
+        self._links: dict[tuple[str, str], Markup] = {}
 
     def render(self, path: str, template: str, **context: Any) -> None:
         self.pages[path] = self.env.get_template(template).render(page=path, as_of=self.site.as_of, **context)
@@ -491,11 +591,12 @@ class Pages:
         thousands of times, and listing them all made each element page megabytes."""
         site, page = self.site, element.path
         rows = []
-        for provider, res, anchor_id, item in site.uses.get(element.id, [])[:USES_LIMIT]:
-            target = _rel(page, site.department_path(provider)) + "#" + anchor_id
-            rows.append([link(site.department_names.get(provider, provider or "—"),
-                              _rel(page, site.department_path(provider))),
-                         link(text(res.get("code")) or "—", target), res.get("name"), obj(item).get("name")])
+        for placed, item in site.uses.get(element.id, [])[:USES_LIMIT]:
+            res = placed.res
+            rows.append([html_link(site.department_names.get(placed.provider, placed.provider or "—"),
+                                   url(page, site.department_path(placed.provider))),
+                         html_link(text(res.get("code")) or "—", url(page, placed.page, placed.anchor)),
+                         res.get("name"), item.get("name")])
         return rows
 
     # 代码集 ------------------------------------------------------------------------------------
@@ -680,8 +781,11 @@ class Pages:
         return out
 
     def _department(self, dept: DepartmentMetrics, findings: list[Finding]) -> None:
+        """A department's page, and its continuation pages when it has more than RESOURCES_PER_PAGE
+        resources. The big tables are pre-rendered HTML (see `site.HTML_FENCE`); the resource
+        headings stay Markdown, so they are in the page's table of contents and the search index."""
         site = self.site
-        page = site.department_path(dept.code)
+        first = site.department_path(dept.code)
         entry = obj(site.snapshot.registry.get(dept.code or ""))
         division = text(entry.get("division"))
         parent = text(entry.get("parent"))
@@ -690,65 +794,85 @@ class Pages:
             ("简称", entry.get("short_name")),
             ("层级", entry.get("level")),
             ("行政区划", _join([v for v in (division, site.divisions.get(division or "")) if v], " ")),
-            ("上级部门", link(site.department_names.get(parent, parent), _rel(page, site.department_path(parent)))
+            ("上级部门", link(site.department_names.get(parent, parent), _rel(first, site.department_path(parent)))
              if parent and parent in site.department_names else parent),
             ("维护人", _join(items_of(entry.get("maintainers")))),
             ("登记状态", "已登记" if dept.registered else "未在提供方名录中登记"),
         ) if value not in (None, "")]
-        codes = {text(res.get("code")) for entries in site.resources.values() for res, _ in entries}
-        anchors = {text(res.get("code")): (provider, a) for provider, entries in site.resources.items()
-                   for res, a in entries}
-        overview, details = [], []
-        for res, anchor_id in site.resources.get(dept.code, []):
+        placed = site.resources.get(dept.code, [])
+        parts = [placed[i:i + RESOURCES_PER_PAGE] for i in range(0, len(placed), RESOURCES_PER_PAGE)] or [[]]
+        pages = [site.department_path(dept.code, n) for n in range(1, len(parts) + 1)]
+        overview = []
+        for p in placed:
+            res = p.res
             classification, sharing, opening = (obj(res.get(k)) for k in ("classification", "sharing", "opening"))
-            mount, fmt = obj(res.get("mount")), obj(res.get("format"))
-            overview.append([link(text(res.get("code")) or "—", f"#{anchor_id}"), res.get("name"),
+            overview.append([html_link(text(res.get("code")) or "—", url(first, p.page, p.anchor)), res.get("name"),
                              _join([v for v in (classification.get("class"), classification.get("item")) if v], " / "),
                              res.get("update_frequency"), sharing.get("type"), opening.get("type"),
                              res.get("last_updated_on")])
-            related = []
-            for value in items_of(res.get("related_codes")):
-                where = anchors.get(value) if isinstance(value, str) and value in codes else None
-                related.append(link(value, _rel(page, site.department_path(where[0])) + "#" + where[1])
-                               if where else value)
-            attributes = [[label, value] for label, value in (
-                ("信息资源代码", code(res.get("code"))),
-                ("信息资源分类", _join([v for v in (classification.get("class"), classification.get("item")) if v],
-                                       " / ")),
-                ("提供方内部部门", res.get("internal_department")),
-                ("信息资源格式", _join([v for v in (fmt.get("category"), fmt.get("type")) if v], " / ")),
-                ("共享类型", sharing.get("type")),
-                ("共享条件", sharing.get("condition")),
-                ("不予共享依据", sharing.get("basis")),
-                ("共享方式", _join([v for v in (sharing.get("method"), sharing.get("method_type")) if v], " / ")),
-                ("开放类型", opening.get("type")),
-                ("开放条件", opening.get("condition")),
-                ("更新周期", res.get("update_frequency")),
-                ("更新周期说明", res.get("update_frequency_note")),
-                ("发布日期", res.get("published_on")),
-                ("最近更新日期", res.get("last_updated_on")),
-                ("数据分级", res.get("security_level")),
-                ("所属信息系统", res.get("source_system")),
-                ("关键字", _join(items_of(res.get("keywords")))),
-                ("关联资源", _join(related, " ")),
-                ("资源挂接", _join([v for v in (mount.get("kind"), mount.get("status")) if v], " / ")),
-                ("挂接地址", code(mount.get("endpoint"))),
-            ) if value not in (None, "", [])]
-            items = []
-            for item in items_of(res.get("items")):
-                item = obj(item)
-                element = item.get("element")
-                known = site.schema.elements.get(element) if isinstance(element, str) else None
-                items.append([item.get("name"),
-                              site.element_link(page, element, f"{element} {known.title}") if known else element,
-                              item.get("data_type"), item.get("length"), item.get("precision"),
-                              _flag(item.get("is_key")), _flag(item.get("sensitive")), item.get("description")])
-            details.append({"name": text(res.get("name")) or "（未命名信息资源）", "anchor": anchor(anchor_id),
-                            "summary": res.get("summary"), "attributes": attributes, "items": items})
-        found = [[self.site.rule_link(page, f.code), SEVERITY.get(f.severity, f.severity),
+        found = [[html_link(f.code, url(first, rule_path(f.code))), SEVERITY.get(f.severity, f.severity),
                   f"{f.file}:{f.line}" if f.line else f.file, f.message] for f in findings]
-        self.render(page, "department.md.j2", dept=dept, about=about, overview=overview, resources=details,
-                    metrics=metric_rows(dept.metrics), findings=found)
+        spans = [(n * RESOURCES_PER_PAGE + 1, n * RESOURCES_PER_PAGE + len(part)) for n, part in enumerate(parts)]
+        labels = [f"第 {n} 页（第 {a} 条）" if a == b else f"第 {n} 页（第 {a}–{b} 条）"
+                  for n, (a, b) in enumerate(spans, start=1)]
+        for number, (page, part) in enumerate(zip(pages, parts, strict=True), start=1):
+            pager = [link(label, _rel(page, target)) if n != number else Markup(f"**{escape_text(label)}**")
+                     for n, (label, target) in enumerate(zip(labels, pages, strict=True), start=1)
+                     ] if len(pages) > 1 else []
+            self.render(page, "department.md.j2", dept=dept, part=number, parts=len(pages), pager=pager,
+                        home=link(dept.name, _rel(page, first)), about=about, overview=overview,
+                        resources=[self._resource(page, p) for p in part],
+                        metrics=metric_rows(dept.metrics), findings=found)
+
+    def _element_link(self, page: str, element_id: str) -> Any:
+        """An item's element as an HTML link to its page (the id alone when it is not in the standard)."""
+        key = (page, element_id)
+        found = self._links.get(key)
+        if found is None:
+            known = self.site.schema.elements.get(element_id)
+            found = self._links[key] = (html_link(f"{element_id} {known.title}", url(page, known.path))
+                                        if known else escape_text(element_id))
+        return found
+
+    def _resource(self, page: str, placed: Placed) -> dict[str, Any]:
+        site, res = self.site, placed.res
+        classification, sharing, opening = (obj(res.get(k)) for k in ("classification", "sharing", "opening"))
+        mount, fmt = obj(res.get("mount")), obj(res.get("format"))
+        related = []
+        for value in items_of(res.get("related_codes")):
+            where = site.by_code.get(value) if isinstance(value, str) else None
+            related.append(html_link(value, url(page, where.page, where.anchor)) if where else value)
+        attributes = [[label, value] for label, value in (
+            ("信息资源代码", code(res.get("code"))),
+            ("信息资源分类", _join([v for v in (classification.get("class"), classification.get("item")) if v], " / ")),
+            ("提供方内部部门", res.get("internal_department")),
+            ("信息资源格式", _join([v for v in (fmt.get("category"), fmt.get("type")) if v], " / ")),
+            ("共享类型", sharing.get("type")),
+            ("共享条件", sharing.get("condition")),
+            ("不予共享依据", sharing.get("basis")),
+            ("共享方式", _join([v for v in (sharing.get("method"), sharing.get("method_type")) if v], " / ")),
+            ("开放类型", opening.get("type")),
+            ("开放条件", opening.get("condition")),
+            ("更新周期", res.get("update_frequency")),
+            ("更新周期说明", res.get("update_frequency_note")),
+            ("发布日期", res.get("published_on")),
+            ("最近更新日期", res.get("last_updated_on")),
+            ("数据分级", res.get("security_level")),
+            ("所属信息系统", res.get("source_system")),
+            ("关键字", _join(items_of(res.get("keywords")))),
+            ("关联资源", _join(related, " ")),
+            ("资源挂接", _join([v for v in (mount.get("kind"), mount.get("status")) if v], " / ")),
+            ("挂接地址", code(mount.get("endpoint"))),
+        ) if value not in (None, "", [])]
+        items = []
+        for item in items_of(res.get("items")):
+            item = obj(item)
+            element = item.get("element")
+            items.append([item.get("name"), self._element_link(page, element) if isinstance(element, str) else element,
+                          item.get("data_type"), item.get("length"), item.get("precision"),
+                          _flag(item.get("is_key")), _flag(item.get("sensitive")), item.get("description")])
+        return {"name": text(res.get("name")) or "（未命名信息资源）", "anchor": anchor(placed.anchor),
+                "code": res.get("code"), "summary": res.get("summary"), "attributes": attributes, "items": items}
 
     # 合规看板 ----------------------------------------------------------------------------------
     def dashboard(self) -> None:
