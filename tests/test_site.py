@@ -459,7 +459,7 @@ def test_optional_queries_page_joins_the_nav(tmp_path: Path) -> None:
 
 def test_failed_build_is_a_usage_error_with_the_mkdocs_message(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(site, "write_pages", lambda root, as_of=None: {})
+    monkeypatch.setattr(site, "write_pages", lambda root, as_of=None, snapshot=None: {})
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# 首页\n\n[缺失](missing.md)\n", encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text("site_name: t\ntheme: {name: material, language: zh, font: false}\n",

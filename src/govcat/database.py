@@ -30,7 +30,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import yaml
@@ -39,6 +39,9 @@ from govcat import resources
 from govcat.generators.sql import REGISTRY, Table, ddl_meta
 from govcat.report import Finding
 from govcat.workspace import UsageError
+
+if TYPE_CHECKING:
+    from govcat.engine import Outcome
 
 DEFAULT_DB = "build/govcat.db"
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
@@ -452,7 +455,8 @@ class Result:
     changes: Changes
 
 
-def load_into(db_url: str | None, paths: list[Path], as_of: date) -> Result:
+def load_into(db_url: str | None, paths: list[Path], as_of: date, outcome: Outcome | None = None) -> Result:
+    """Validate ``paths`` (or take ``outcome``, a run over them that kept its documents) and load."""
     from govcat.engine import Settings, run
     from govcat.workspace import discover
 
@@ -461,7 +465,7 @@ def load_into(db_url: str | None, paths: list[Path], as_of: date) -> Result:
     ws = discover(paths, None)
     # The registry is loaded too, so it is checked even when it lies outside the given paths.
     checked = paths if ws.registry_in_scope else [*paths, ws.registry]
-    outcome = run(Settings(paths=checked, as_of=as_of))  # what it read is what gets loaded
+    outcome = outcome or run(Settings(paths=checked, as_of=as_of))  # what it read is what gets loaded
     errors = [f for f in outcome.report.findings if f.severity == "error"]
     if errors:
         raise LoadRefused(errors, outcome.report)
@@ -490,9 +494,9 @@ def _rollback(session: Session) -> None:
         session.rollback()
 
 
-def load(db_url: str, paths: list[Path], as_of: date) -> dict[str, int]:
+def load(db_url: str, paths: list[Path], as_of: date, outcome: Outcome | None = None) -> dict[str, int]:
     """Validate and load; the row count of every table. Raises ``LoadRefused`` on catalog errors."""
-    return load_into(db_url, paths, as_of).counts
+    return load_into(db_url, paths, as_of, outcome).counts
 
 
 def run_load(db_url: str | None, paths: list[Path], as_of: date) -> int:

@@ -15,12 +15,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govcat.access import items_of, obj, provider_code, resources, text
 from govcat.loader import Document
 from govcat.report import Finding, Report
 from govcat.standard import Standard
+
+if TYPE_CHECKING:
+    from govcat.engine import Outcome  # the engine imports rules that import much; metrics stays light
 
 SHARED = ("无条件共享", "有条件共享")
 OPENED = ("无条件开放", "有条件开放")
@@ -230,7 +233,11 @@ def gather(paths: list[Path], as_of: date, cwd: Path, registry: Path | None = No
     """Validate the workspace once and keep what the validation read."""
     from govcat.engine import Settings, run
 
-    outcome = run(Settings(paths=paths, as_of=as_of, registry=registry, cwd=cwd))
+    return of(run(Settings(paths=paths, as_of=as_of, registry=registry, cwd=cwd)))
+
+
+def of(outcome: Outcome) -> Snapshot:
+    """The snapshot of a run that kept its documents (``engine.run(..., keep_documents=True)``)."""
     return Snapshot(outcome.report, outcome.docs, outcome.registry or {}, outcome.std)
 
 

@@ -25,9 +25,12 @@ import shutil
 import warnings
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govcat.workspace import UsageError
+
+if TYPE_CHECKING:
+    from govcat.metrics import Snapshot
 
 CONFIG = "mkdocs.yml"
 SITE = "site"
@@ -88,11 +91,11 @@ def _lean_search_plugin() -> Any:
     return LeanSearch()
 
 
-def write_pages(root: Path, as_of: date | None = None) -> dict[str, str]:
+def write_pages(root: Path, as_of: date | None = None, snapshot: Snapshot | None = None) -> dict[str, str]:
     """Regenerate the reference pages under ``root/docs`` (stale ones removed); return them."""
     from govcat.generators import docs, writer
 
-    pages = docs.generate(root, as_of)
+    pages = docs.generate(root, as_of, snapshot)
     for rel in docs.GENERATED_DIRS:
         shutil.rmtree(root / rel, ignore_errors=True)
     writer.write(root, pages)
@@ -114,12 +117,12 @@ def _add_optional_pages(config: Any, docs_dir: Path) -> None:
                 break
 
 
-def build(root: Path, as_of: date | None = None) -> Path:
+def build(root: Path, as_of: date | None = None, snapshot: Snapshot | None = None) -> Path:
     """Generate the pages and build the site into ``root/site``; a failed build is a UsageError
-    carrying mkdocs' warnings and errors."""
+    carrying mkdocs' warnings and errors. ``snapshot``: the catalogs already validated."""
     if not (root / CONFIG).is_file():
         raise UsageError(f"找不到文档站配置 {root / CONFIG}")
-    write_pages(root, as_of)
+    write_pages(root, as_of, snapshot)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # mkdocs-material's end-of-life banner
     try:
         from mkdocs.commands import build as mkdocs_build

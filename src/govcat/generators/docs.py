@@ -961,12 +961,13 @@ def stacked_chart(title: str, values: list[tuple[str, Mapping[str, int]]]) -> di
 
 # --- entry point --------------------------------------------------------------------------------
 
-def build_site(root: Path, as_of: date | None = None) -> Site:
+def build_site(root: Path, as_of: date | None = None, snapshot: Snapshot | None = None) -> Site:
+    """The site's data; ``snapshot`` is a validation of ``root/catalogs`` already made (govcat build)."""
     day = as_of_date(as_of)
-    snapshot = metrics.gather([root / "catalogs"], day, root)
+    snapshot = snapshot or metrics.gather([root / "catalogs"], day, root)
     return Site(root=root, as_of=day, std=standard.load(), schema=read_schema(root), snapshot=snapshot)
 
 
-def generate(root: Path, as_of: date | None = None) -> dict[str, str]:
+def generate(root: Path, as_of: date | None = None, snapshot: Snapshot | None = None) -> dict[str, str]:
     """Every generated page, keyed by its path relative to ``root``."""
-    return Pages(build_site(root, as_of)).all()
+    return Pages(build_site(root, as_of, snapshot)).all()
