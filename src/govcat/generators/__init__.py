@@ -6,11 +6,26 @@ the validator only reads what these wrote into ``generated/``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 Generator = Callable[[Path], dict[str, str]]
+
+
+def schema_view(source: Path) -> Any:
+    """LinkML's SchemaView of a schema file, shared by the generators of a run: reading govcat.yaml
+    with its imports takes seconds, and a view caches what it derives (induced slots) per instance."""
+    stat = source.stat()
+    return _view(source.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.cache
+def _view(source: Path, mtime_ns: int, size: int) -> Any:  # keyed by the file's state: an edit reads it again
+    from linkml_runtime import SchemaView
+
+    return SchemaView(str(source))
 
 
 def _json_schema(root: Path) -> dict[str, str]:

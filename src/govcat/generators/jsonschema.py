@@ -25,9 +25,9 @@ SCHEMA_TOPS = {source.rsplit("/", 1)[1]: top for source, top in SCHEMAS.values()
 
 
 def _post_process(schema: dict[str, Any], source: Path) -> dict[str, Any]:
-    from linkml_runtime import SchemaView
+    from govcat.generators import schema_view
 
-    view = SchemaView(str(source))
+    view = schema_view(source)
     schema.pop("metamodel_version", None)
     schema["$schema"] = DIALECT
     schema["$comment"] = header("json-schema")

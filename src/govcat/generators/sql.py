@@ -397,9 +397,9 @@ def registry_ddl(dialect: str, resolved: Resolved) -> str:
 
 
 def generate(root: Path) -> dict[str, str]:
-    from linkml_runtime import SchemaView
+    from govcat.generators import schema_view
 
-    resolved = resolve(SchemaView(str(root / "schema" / "govcat.yaml")))
+    resolved = resolve(schema_view(root / "schema" / "govcat.yaml"))
     return {OUTPUTS[dialect]: registry_ddl(dialect, resolved) for dialect in DIALECTS}
 
 

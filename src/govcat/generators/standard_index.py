@@ -108,9 +108,9 @@ def _elements(view: Any) -> dict[str, Any]:
 
 
 def build(root: Path) -> dict[str, Any]:
-    from linkml_runtime import SchemaView
+    from govcat.generators import schema_view
 
-    view = SchemaView(str(root / "schema" / "govcat.yaml"))
+    view = schema_view(root / "schema" / "govcat.yaml")
     frequency_enum = view.get_enum("UpdateFrequency")
     classes = _enum_values(view, "ResourceClass")
     items = _enum_values(view, "ResourceItem")
