@@ -379,12 +379,13 @@ class Postgres:
 # --- profile ----------------------------------------------------------------------------------------------
 
 def profile(corpus: Path, manifest: dict[str, Any], out: Path, flamegraph: bool, top: int = 25) -> dict[str, Any]:
-    """py-spy over `govcat validate`: collapsed stacks to ``out``, top functions by self and total time."""
+    """py-spy over `govcat validate`: collapsed stacks to ``out``, top functions by self and total time.
+    In one process (--jobs 1), so that the work of every stage is in the one profile."""
     spy = BIN / "py-spy"
     if not spy.exists():
         return {"skipped": "py-spy is not installed (pip install py-spy)"}
     validate = govcat_cmd("validate", "catalogs", "--as-of", manifest["as_of"], "--format", "json",
-                          "--output", os.devnull)
+                          "--output", os.devnull, "--jobs", "1")
     subprocess.run([str(spy), "record", "-r", "250", "--format", "raw", "-o", str(out), "--", *validate],
                    cwd=corpus, capture_output=True, check=False)
     if flamegraph:
