@@ -586,3 +586,35 @@ def test_generate_keys_are_repository_paths() -> None:
     assert all(p.startswith(docs.GENERATED_DIRS) and p.endswith(".md") for p in pages)
     assert {f"docs/rules/{r.code}.md" for r in RULES} <= set(pages)
     assert all(text.startswith("---\n# 本文件由 `govcat generate docs` 生成") for text in pages.values())
+
+
+def test_a_province_dashboard_charts_those_that_need_attention(tmp_path: Path) -> None:
+    """With more departments than fit in a chart, each chart shows the lowest rates (the most
+    findings) and says so, and the by-rule table names the departments instead of a column each."""
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "corpus.py"), str(tmp_path), "--departments", "25",
+                    "--resources", "4", "--items", "5", "--defective", "0.3"], check=True, capture_output=True,
+                   timeout=120)
+    as_of = date(2026, 11, 22)
+    snapshot = metrics.gather([tmp_path / "catalogs"], as_of, tmp_path)
+    board = snapshot.dashboard(as_of)
+    assert len(board.departments) == 25 > docs.CHART_LIMIT
+    page = docs.generate(REPO, as_of, snapshot)["docs/reference/dashboard.md"]
+    assert page.count("（共 25 个，全部见上表）") == 3 * (len(metrics.RATES) + 1)  # title, aria-label, heading
+    charted = re.findall(r'<text class="govcat-chart__label"[^>]*>([^<]+)</text>', page)
+    assert len(charted) == (len(metrics.RATES) + 1) * docs.CHART_LIMIT + 3  # + the severity legend
+    worst = min(board.departments, key=lambda d: d.metrics.ratio("timeliness").rate or 0.0)
+    timeliness = page[page.index("更新及时率：最低"):]
+    assert re.search(r'<text class="govcat-chart__label"[^>]*>([^<]+)</text>', timeliness)[1] == worst.label
+    assert "涉及部门" in page and "最多的部门" in page
+    assert docs.top_counts([("甲", 1), ("乙", 5), ("丙", 0), ("丁", 2), ("戊", 2)]) == "乙 5、丁 2、戊 2、…"
+
+
+def test_chart_selection_keeps_small_workspaces_whole() -> None:
+    values = [(f"部门{i}", metrics.Ratio(i, 10)) for i in range(5)]
+    assert docs.lowest(values) == values  # registry order, all of them
+    many = [(f"部门{i}", metrics.Ratio(i % 7, 10 if i % 5 else 0)) for i in range(30)]
+    chosen = docs.lowest(many)
+    assert len(chosen) == docs.CHART_LIMIT
+    rates = [r.rate for _, r in chosen]
+    known = [r for r in rates if r is not None]
+    assert known == sorted(known) and rates[: len(known)] == known  # lowest first, no denominator last

@@ -878,20 +878,27 @@ class Pages:
     def dashboard(self) -> None:
         site, page = self.site, f"{REFERENCE}/dashboard.md"
         board = site.dashboard
+        departments = board.departments
         rows = [[link(d.label, _rel(page, site.department_path(d.code))), *metric_cells(d.metrics)]
-                for d in board.departments]
-        charts = [chart(definition.title, [(d.label, d.metrics.ratio(definition.key)) for d in board.departments])
-                  for definition in metrics.RATES]
-        findings_chart = stacked_chart("校验发现（按级别）",
-                                       [(d.label, d.metrics.severities) for d in board.departments])
-        by_rule = [[site.rule_link(page, c), code(BY_CODE[c].name) if c in BY_CODE else "",
-                    SEVERITY.get(BY_CODE[c].severity, "") if c in BY_CODE else "", board.total.rules[c],
-                    *[d.metrics.rules.get(c, 0) for d in board.departments]]
-                   for c in sorted(board.total.rules)]
+                for d in departments]
+        charts = [chart(definition.title, lowest([(d.label, d.metrics.ratio(definition.key)) for d in departments]),
+                      len(departments)) for definition in metrics.RATES]
+        findings_chart = stacked_chart("校验发现（按级别）", most([(d.label, d.metrics.severities) for d in departments]),
+                                       len(departments))
+        # A column per department while they fit on a screen; for a province, how many and which.
+        wide = len(departments) <= CHART_LIMIT
+        rule_head = ["规则", "名称", "默认级别", "合计",
+                     *([d.label for d in departments] if wide else ["涉及部门", "最多的部门"])]
+        by_rule = []
+        for c in sorted(board.total.rules):
+            counts = [(d.label, d.metrics.rules.get(c, 0)) for d in departments]
+            per_department = [n for _, n in counts] if wide else [sum(1 for _, n in counts if n), top_counts(counts)]
+            by_rule.append([site.rule_link(page, c), code(BY_CODE[c].name) if c in BY_CODE else "",
+                            SEVERITY.get(BY_CODE[c].severity, "") if c in BY_CODE else "", board.total.rules[c],
+                            *per_department])
         self.render(page, "dashboard.md.j2", board=board, head=METRIC_HEAD, rows=rows,
                     total=["合计", *metric_cells(board.total)], definitions=metrics.RATES,
-                    charts=charts, findings_chart=findings_chart, by_rule=by_rule,
-                    rule_head=["规则", "名称", "默认级别", "合计", *[d.label for d in board.departments]])
+                    charts=charts, findings_chart=findings_chart, by_rule=by_rule, rule_head=rule_head)
 
 
 METRIC_HEAD = ["部门", "信息资源", "信息项", *[d.title for d in metrics.RATES], "错误", "警告", "提示"]
@@ -929,9 +936,38 @@ def summary(rule: Rule) -> str:
 # --- charts (static inline SVG) ----------------------------------------------------------------
 
 CHART_WIDTH, LABEL_WIDTH, BAR_WIDTH, ROW = 640, 170, 380, 26
+# Departments a chart shows one bar each. A province has hundreds: then each chart shows those that
+# need attention (the lowest rates, the most findings) and says so; the sortable table has them all.
+CHART_LIMIT = 20
 
 
-def chart(title: str, values: list[tuple[str, Ratio]]) -> dict[str, Any]:
+def lowest(values: list[tuple[str, Ratio]]) -> list[tuple[str, Ratio]]:
+    """All departments in registry order, or the CHART_LIMIT lowest rates (no denominator last)."""
+    if len(values) <= CHART_LIMIT:
+        return values
+    return sorted(values, key=lambda v: (v[1].rate is None, v[1].rate or 0.0))[:CHART_LIMIT]
+
+
+def most(values: list[tuple[str, Mapping[str, int]]]) -> list[tuple[str, Mapping[str, int]]]:
+    """All departments, or the CHART_LIMIT with the most findings, errors weighing first."""
+    if len(values) <= CHART_LIMIT:
+        return values
+    return sorted(values, key=lambda v: tuple(-v[1].get(s, 0) for s in metrics.SEVERITIES))[:CHART_LIMIT]
+
+
+def top_counts(counts: list[tuple[str, int]], n: int = 3) -> str:
+    """`民政局 12、公安局 5、…` — the departments with the most findings of one rule."""
+    ranked = sorted((c for c in counts if c[1]), key=lambda c: -c[1])
+    shown = "、".join(f"{label} {count}" for label, count in ranked[:n])
+    return shown + ("、…" if len(ranked) > n else "")
+
+
+def _chart_title(title: str, shown: int, total: int, which: str) -> str:
+    return title if shown >= total else f"{title}：{which}的 {shown} 个部门（共 {total} 个，全部见上表）"
+
+
+def chart(title: str, values: list[tuple[str, Ratio]], total: int | None = None) -> dict[str, Any]:
+    title = _chart_title(title, len(values), total or len(values), "最低")
     bars = []
     for i, (label, ratio) in enumerate(values):
         rate = ratio.rate
@@ -941,7 +977,8 @@ def chart(title: str, values: list[tuple[str, Ratio]]) -> dict[str, Any]:
             "label_width": LABEL_WIDTH, "bar_width": BAR_WIDTH, "row": ROW, "kind": "rate"}
 
 
-def stacked_chart(title: str, values: list[tuple[str, Mapping[str, int]]]) -> dict[str, Any]:
+def stacked_chart(title: str, values: list[tuple[str, Mapping[str, int]]], total: int | None = None) -> dict[str, Any]:
+    title = _chart_title(title, len(values), total or len(values), "发现最多")
     peak = max((sum(v.get(s, 0) for s in metrics.SEVERITIES) for _, v in values), default=0) or 1
     bars = []
     for i, (label, counts) in enumerate(values):
