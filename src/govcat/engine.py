@@ -110,10 +110,8 @@ def check_file(path: Path, cwd: Path, rules: list[Rule], ctx: Context, lang: str
     doc = load(path, cwd)
     findings = _run(rules, doc, ctx, lang)
     listed = resources(doc)
-    counted = FileResult(doc, findings, len(listed), sum(len(items_of(res.get("items"))) for _, res in listed))
-    if not keep:
-        counted.doc = summary.of(doc)
-    return counted
+    items = sum(len(items_of(res.get("items"))) for _, res in listed)
+    return FileResult(doc if keep else summary.of(doc), findings, len(listed), items)
 
 
 @dataclass
