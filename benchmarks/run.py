@@ -11,7 +11,7 @@ CORPUS is a folder written by ``benchmarks/corpus.py`` (``catalogs/`` and ``corp
   -C Catalog`` (each capped by ``--timeout`` and then reported as "> N s");
 - cold: one department's file (100 resources) in a new process, median of 5, import time included;
 - load: ``govcat load`` into SQLite, and into PostgreSQL with ``--postgres`` (skipped with a note while
-  ``govcat.database`` does not exist).
+  ``govcat.publishing.database`` does not exist).
 
 Prints a table and writes ``benchmarks/results/<label>.json``. Numbers are measured, never asserted.
 Every child is waited for with ``os.wait4``, so CPU time and peak RSS are the child's own.
@@ -301,7 +301,7 @@ def measure_tool(name: str, cmd: list[str], corpus: Path, timeout: float, scratc
 
 def database_available() -> bool:
     probe = subprocess.run([sys.executable, "-c",
-                            "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('govcat.database') "
+                            "import importlib.util, sys; sys.exit(0 if importlib.util.find_spec('govcat.publishing.database') "
                             "else 1)"], capture_output=True)
     return probe.returncode == 0
 
@@ -619,7 +619,7 @@ def run(corpus: Path, only: tuple[str, ...], timeout: float, linkml_timeout: flo
         if "load" in only:
             load: dict[str, Any] = {}
             if not database_available():
-                note = "govcat.database is not there yet (govcat load is being written); skipped"
+                note = "govcat.publishing.database is not there yet (govcat load is being written); skipped"
                 load["sqlite"] = {"skipped": note}
                 if postgres or postgres_url:
                     load["postgresql"] = {"skipped": note}

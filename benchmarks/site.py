@@ -1,4 +1,4 @@
-"""The docs-site benchmark (issue 4): `govcat.site.build` on a corpus written by ``benchmarks/corpus.py``.
+"""The docs-site benchmark (issue 4): `govcat.publishing.site.build` on a corpus written by ``benchmarks/corpus.py``.
 
     python benchmarks/site.py CORPUS [--keep DIR] [--profile FILE] [--json FILE]
     python benchmarks/site.py --examples        # the repository's own catalogs/
@@ -45,7 +45,7 @@ def _peak_rss_mb() -> float:
 
 
 def measure(root: Path, profile: Path | None = None) -> dict[str, Any]:
-    from govcat import site
+    from govcat.publishing import site
 
     timings: dict[str, float] = {}
     write_pages = site.write_pages

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from govcat.engine import Settings, validate
-from govcat.report import Report
+from govcat.checking.engine import Settings, validate
+from govcat.core.findings import Report
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 11, 22)

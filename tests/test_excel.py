@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from govcat import loader
+from govcat.reading import loader
 from tests.conftest import REPO, govcat
 
 EXAMPLES = sorted(p for p in (REPO / "catalogs").glob("*/*.yaml"))

@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 import yaml
 
-from govcat import database
-from govcat.generators import sql
+from govcat import jobs
+from govcat.publishing import database
+from govcat.publishing.generators import sql
 from tests.conftest import AS_OF, REPO, govcat, write_workspace
 from tests.postgres import pg_url  # noqa: F401
 
@@ -93,7 +94,7 @@ def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def load(url: str, root: Path) -> dict[str, int]:
-    return database.load(url, [root / "catalogs"], AS_OF)
+    return jobs.load(url, [root / "catalogs"], AS_OF).counts
 
 
 def _catalog_files(root: Path) -> list[Path]:
@@ -279,7 +280,8 @@ KILLER = """
 import os, signal, sys
 from datetime import date
 from pathlib import Path
-from govcat import database
+from govcat import jobs
+from govcat.publishing import database
 original, calls = database.Session.write, []
 def write(self, statement, rows):
     original(self, statement, rows)
@@ -287,7 +289,7 @@ def write(self, statement, rows):
     if len(calls) == int(sys.argv[3]):
         os.kill(os.getpid(), signal.SIGKILL)
 database.Session.write = write
-database.load(sys.argv[1], [Path(sys.argv[2])], date(2026, 11, 22))
+jobs.load(sys.argv[1], [Path(sys.argv[2])], date(2026, 11, 22))
 """
 
 
@@ -363,8 +365,8 @@ def test_default_database_and_paths(ws: Path) -> None:
 
 
 def test_load_does_not_import_linkml(tmp_path: Path) -> None:
-    code = ("import sys; from datetime import date; from pathlib import Path; from govcat import database\n"
-            f"database.load({database.sqlite_url(tmp_path / 'x.db')!r}, [Path({str(REPO / 'catalogs')!r})], "
+    code = ("import sys; from datetime import date; from pathlib import Path; from govcat import jobs\n"
+            f"jobs.load({database.sqlite_url(tmp_path / 'x.db')!r}, [Path({str(REPO / 'catalogs')!r})], "
             "date(2026, 11, 22))\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('linkml', 'linkml_runtime')))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
@@ -424,7 +426,7 @@ def _documented_queries(dialect: str) -> list[str]:
 def test_documented_queries_run_and_agree_with_the_validator(db_url: str) -> None:
     from datetime import date
 
-    from govcat.engine import Settings, validate
+    from govcat.checking.engine import Settings, validate
 
     load(db_url, REPO)
     dialect = database.target(db_url).dialect

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from govcat import conformance, loader
+from govcat.checking import conformance
+from govcat.reading import loader
 from tests.conftest import REPO
 
 SCALARS = ["010100", "0x1F", "0o17", "0b101", "1_000", "1.", ".5", "-.5", "+1", "-0", "0", "00", "1.0", "1.10",

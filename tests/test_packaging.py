@@ -93,7 +93,7 @@ def test_generated_artifacts_are_up_to_date() -> None:
 
 
 def test_generation_is_deterministic(tmp_path: Path) -> None:
-    from govcat.generators import CHECKED, TARGETS
+    from govcat.publishing.generators import CHECKED, TARGETS
 
     first = {rel: text for name in CHECKED for rel, text in TARGETS[name](REPO).items()}
     second = {rel: text for name in CHECKED for rel, text in TARGETS[name](REPO).items()}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from govcat.rules import RULES
+from govcat.checking.rules import RULES
 
 CASES = Path(__file__).parent / "rules"
 HEADINGS = ("## 检查内容", "## 为什么", "## 示例", "## 修正")

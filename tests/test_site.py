@@ -4,6 +4,7 @@ served over HTTP and driven in headless Chromium (Debian's, through Playwright).
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -22,11 +23,13 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from govcat import metrics, site
-from govcat.generators import docs
-from govcat.report import DOCS_URL, Finding
-from govcat.rules import BY_CODE, RULES
-from govcat.workspace import UsageError
+from govcat import jobs
+from govcat.checking.outcome import Outcome
+from govcat.checking.rules import BY_CODE, RULES
+from govcat.core.errors import UsageError
+from govcat.core.findings import DOCS_URL, Finding
+from govcat.publishing import metrics, site
+from govcat.publishing.generators import docs
 
 from .conftest import REPO, write_workspace
 from .conftest import run as validate
@@ -114,7 +117,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         mp.setenv(docs.AS_OF_ENV, AS_OF)
         mp.setattr(docs, "RESOURCES_PER_PAGE", PER_PAGE)
         started = time.perf_counter()
-        out = site.build(root)
+        out = site.build(root, jobs.validate([root / "catalogs"], date.fromisoformat(AS_OF), root))
         seconds = time.perf_counter() - started
     assert out == root / "site"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -431,8 +434,14 @@ def test_lean_search_indexes_what_the_search_plugin_would(built: Path) -> None:
     assert not any("KingbaseES" in e["text"] for e in entries(lean))  # attributes are not indexed
 
 
+@functools.cache
+def _examples() -> Outcome:
+    """One validation of the example catalogs, shared by the tests that only read it."""
+    return jobs.validate([REPO / "catalogs"], date(2026, 11, 22), REPO)
+
+
 def test_generated_pages_are_deterministic() -> None:
-    assert docs.generate(REPO, date(2026, 11, 22)) == docs.generate(REPO, date(2026, 11, 22))
+    assert docs.generate(REPO, _examples(), date(2026, 11, 22)) == docs.generate(REPO, _examples(), date(2026, 11, 22))
 
 
 def test_search_index_is_segmented(built: Path) -> None:
@@ -459,13 +468,13 @@ def test_optional_queries_page_joins_the_nav(tmp_path: Path) -> None:
 
 def test_failed_build_is_a_usage_error_with_the_mkdocs_message(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(site, "write_pages", lambda root, as_of=None, snapshot=None: {})
+    monkeypatch.setattr(site, "write_pages", lambda root, outcome, as_of=None: {})
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# 首页\n\n[缺失](missing.md)\n", encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text("site_name: t\ntheme: {name: material, language: zh, font: false}\n",
                                          encoding="utf-8")
     with pytest.raises(UsageError, match=r"missing\.md"):
-        site.build(tmp_path)
+        site.build(tmp_path, _examples())
 
 
 # --- metrics and escaping, without a browser --------------------------------------------------------
@@ -541,8 +550,8 @@ resources:
 def test_metrics_formulas(tmp_path: Path) -> None:
     write_workspace(tmp_path, {"catalog.yaml": METRICS_CATALOG})
     as_of = date(2026, 11, 22)
-    snapshot = metrics.gather([tmp_path / "catalogs"], as_of, tmp_path)
-    board = snapshot.dashboard(as_of)
+    snapshot = jobs.validate([tmp_path / "catalogs"], as_of, tmp_path)
+    board = metrics.dashboard(snapshot, as_of)
     assert [d.code for d in board.departments] == ["11330100MB0000012X", "11330100MB0000010P"]
     m = board.departments[0].metrics
     assert (m.resources, m.items) == (3, 6)
@@ -562,14 +571,14 @@ def test_metrics_formulas(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("as_of", [date(2026, 11, 22), date(2027, 3, 1), date(2028, 1, 1)])
 def test_timeliness_agrees_with_gc504(as_of: date) -> None:
-    snapshot = metrics.gather([REPO / "catalogs"], as_of, REPO)
+    snapshot = jobs.validate([REPO / "catalogs"], as_of, REPO)
     late = {res.get("code") for doc in snapshot.docs for res in metrics.catalog_resources(doc)
             if metrics.overdue(snapshot.std, res.get("update_frequency"), res.get("last_updated_on"), as_of)
             and res.get("last_updated_on")}
     reported = {f.record["code"] for f in validate(REPO, [REPO / "catalogs"], as_of=as_of, cwd=REPO).findings
                 if f.code == "GC504" and f.record}
     assert late == reported
-    board = snapshot.dashboard(as_of)
+    board = metrics.dashboard(snapshot, as_of)
     assert board.total.timeliness.denominator - board.total.timeliness.numerator >= len(late)
 
 
@@ -582,7 +591,7 @@ def test_field_rule_map_names_real_rules() -> None:
 
 
 def test_generate_keys_are_repository_paths() -> None:
-    pages = docs.generate(REPO, date(2026, 11, 22))
+    pages = docs.generate(REPO, _examples(), date(2026, 11, 22))
     assert all(p.startswith(docs.GENERATED_DIRS) and p.endswith(".md") for p in pages)
     assert {f"docs/rules/{r.code}.md" for r in RULES} <= set(pages)
     assert all(text.startswith("---\n# 本文件由 `govcat generate docs` 生成") for text in pages.values())
@@ -595,10 +604,10 @@ def test_a_province_dashboard_charts_those_that_need_attention(tmp_path: Path) -
                     "--resources", "4", "--items", "5", "--defective", "0.3"], check=True, capture_output=True,
                    timeout=120)
     as_of = date(2026, 11, 22)
-    snapshot = metrics.gather([tmp_path / "catalogs"], as_of, tmp_path)
-    board = snapshot.dashboard(as_of)
+    snapshot = jobs.validate([tmp_path / "catalogs"], as_of, tmp_path)
+    board = metrics.dashboard(snapshot, as_of)
     assert len(board.departments) == 25 > docs.CHART_LIMIT
-    page = docs.generate(REPO, as_of, snapshot)["docs/reference/dashboard.md"]
+    page = docs.generate(REPO, snapshot, as_of)["docs/reference/dashboard.md"]
     assert page.count("（共 25 个，全部见上表）") == 3 * (len(metrics.RATES) + 1)  # title, aria-label, heading
     charted = re.findall(r'<text class="govcat-chart__label"[^>]*>([^<]+)</text>', page)
     assert len(charted) == (len(metrics.RATES) + 1) * docs.CHART_LIMIT + 3  # + the severity legend

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from govcat.sourcemap import YamlSourceMap, _entries, _yaml_spans
+from govcat.reading.sourcemap import YamlSourceMap, _entries, _yaml_spans
 from tests.conftest import REPO
 
 LAYOUTS = {

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 import yaml
 
-from govcat.generators import sql
+from govcat.publishing.generators import sql
 from tests.conftest import REPO, govcat
 from tests.postgres import pg_db, pg_url  # noqa: F401
 
@@ -193,7 +193,7 @@ def test_registry_ddl_runs_on_postgresql(pg: str) -> None:
     ("C", None, {}, "TEXT"),
 ])
 def test_exchange_column_types(data_type: str, fmt: str | None, item: dict[str, Any], expected: str) -> None:
-    from govcat.generators.standard_index import parse_format
+    from govcat.publishing.generators.standard_index import parse_format
 
     element = {**parse_format(fmt), "data_type": data_type} if fmt else None
     assert sql.column_type(data_type, element, item, "postgresql") == expected

@@ -14,12 +14,14 @@ from typing import Any
 
 import pytest
 
-from govcat import convert, engine, parallel
-from govcat.engine import Settings
-from govcat.rules import RULES
-from govcat.rules.base import Context
+from govcat.checking import engine
+from govcat.checking import workers as parallel
+from govcat.checking.engine import Settings
+from govcat.checking.rules import RULES
+from govcat.checking.rules.base import Context
+from govcat.core.errors import UsageError
+from govcat.publishing import convert
 from govcat.standard import load as load_standard
-from govcat.workspace import UsageError
 from tests.conftest import AS_OF, REPO
 
 WORKSPACE_RULES = {"GC203", "GC204", "GC205", "GC601"}

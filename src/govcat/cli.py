@@ -17,7 +17,7 @@ from typing import Any
 import click
 
 from govcat import __version__
-from govcat.workspace import UsageError
+from govcat.core.errors import UsageError
 
 FAIL_LEVELS = {"error": ("error",), "warning": ("error", "warning"), "never": ()}
 
@@ -87,9 +87,9 @@ def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date
              fail_on: str, select: tuple[str, ...], ignore: tuple[str, ...], lang: str,
              changed_since: str | None, jobs: int | None) -> int:
     """校验目录文件或文件夹（默认 ./catalogs）。"""
-    from govcat.engine import Settings
-    from govcat.engine import validate as run_validation
-    from govcat.reporters import REPORTERS
+    from govcat.checking.engine import Settings
+    from govcat.checking.engine import validate as run_validation
+    from govcat.reporting import REPORTERS
 
     settings = Settings(paths=list(paths) or [Path("catalogs")], as_of=as_of, registry=registry,
                         select=_codes(select), ignore=_codes(ignore), lang=lang, changed_since=changed_since,
@@ -112,7 +112,7 @@ def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date
 @_guard
 def rules(lang: str) -> int:
     """列出全部校验规则。"""
-    from govcat.rules import RULES
+    from govcat.checking.rules import RULES
 
     width = max(len(r.name) for r in RULES)
     for r in RULES:
@@ -126,9 +126,9 @@ def rules(lang: str) -> int:
 @_guard
 def explain(code: str) -> int:
     """显示一条规则的说明（与文档站规则页相同）。"""
-    from govcat import suggest
-    from govcat.report import DOCS_URL
-    from govcat.rules import BY_CODE
+    from govcat.checking.rules import BY_CODE
+    from govcat.core import suggest
+    from govcat.core.findings import DOCS_URL
 
     rule = BY_CODE.get(code.strip().upper())
     if rule is None:
@@ -152,23 +152,28 @@ def explain(code: str) -> int:
 @_guard
 def generate(targets: tuple[str, ...], check: bool, resource_code: str | None, dialect: str) -> int:
     """由标准生成产物（json-schema、standard、sql、docs）；--check 检查已提交的产物是否最新。"""
-    from govcat import resources
-    from govcat.generators import CHECKED, TARGETS, writer
+    from govcat.core import paths
+    from govcat.publishing.generators import CHECKED, TARGETS, writer
 
-    unknown = [t for t in targets if t not in TARGETS]
+    known = (*TARGETS, "docs")
+    unknown = [t for t in targets if t not in known]
     if unknown:
-        raise UsageError(f"未知的生成目标：{'、'.join(unknown)}；可选：{'、'.join(TARGETS)}")
-    root = resources.repo_root()
+        raise UsageError(f"未知的生成目标：{'、'.join(unknown)}；可选：{'、'.join(known)}")
+    root = paths.repo_root()
     if root is None:
         raise UsageError("generate 需要在 govcat 源码仓库中运行（找不到 schema/govcat.yaml）")
     if resource_code is not None:
-        from govcat.generators import sql
+        from govcat.publishing.generators import sql
 
         click.echo(sql.exchange_table_for(root, resource_code, dialect), nl=False)
         return 0
-    chosen = targets or (tuple(CHECKED) if check else tuple(TARGETS))
+    chosen = targets or (CHECKED if check else known)
     try:
-        files = {rel: text for t in chosen for rel, text in TARGETS[t](root).items()}
+        files = {rel: text for t in chosen if t != "docs" for rel, text in TARGETS[t](root).items()}
+        if "docs" in chosen:
+            from govcat import jobs
+
+            files.update(jobs.docs_pages(root, None))
     except ImportError as exc:
         raise UsageError(f"生成需要 LinkML：pip install 'govcat[schema]'（{exc}）") from exc
     if check:
@@ -190,9 +195,9 @@ def generate(targets: tuple[str, ...], check: bool, resource_code: str | None, d
 @_guard
 def load(db_url: str | None, as_of: date, paths: tuple[Path, ...]) -> int:
     """把校验通过的目录、数据元标准和代码集装入目录库（一个事务，可重复执行）。"""
-    from govcat import database
+    from govcat import jobs
 
-    return database.run_load(db_url, list(paths) or [Path("catalogs")], as_of)
+    return jobs.load_command(db_url, list(paths) or [Path("catalogs")], as_of)
 
 
 @main.command()
@@ -201,7 +206,8 @@ def load(db_url: str | None, as_of: date, paths: tuple[Path, ...]) -> int:
 @_guard
 def template(output: Path) -> int:
     """生成部门填报用的 Excel 模板（含填写说明、下拉列表和一条示例）。"""
-    from govcat import standard, workbook_writer
+    from govcat import standard
+    from govcat.publishing import workbook_writer
 
     workbook_writer.template(output, standard.load())
     click.echo(f"已生成模板 {output}", err=True)
@@ -214,7 +220,7 @@ def template(output: Path) -> int:
 @_guard
 def convert(source: Path, output: Path | None) -> int:
     """工作簿与 YAML 互转：FILE.xlsx -> catalog.yaml，catalog.yaml -> FILE.xlsx。"""
-    from govcat import convert as converter
+    from govcat.publishing import convert as converter
 
     target = converter.run(source, output)
     click.echo(f"已转换 {source} -> {target}", err=True)
@@ -231,9 +237,10 @@ def report(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date) 
     """各部门合规指标：数据元映射率、挂接率、共享率、开放率、更新及时率与校验发现。"""
     import json
 
-    from govcat import metrics
+    from govcat import jobs
+    from govcat.publishing import metrics
 
-    board = metrics.gather(list(paths) or [Path("catalogs")], as_of, Path.cwd()).dashboard(as_of)
+    board = jobs.dashboard(list(paths) or [Path("catalogs")], as_of)
     text = (json.dumps(metrics.as_dict(board), ensure_ascii=False, indent=2) + "\n" if fmt == "json"
             else metrics.as_markdown(board))
     if output is not None:
@@ -248,6 +255,6 @@ def report(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date) 
 @_guard
 def build(as_of: date) -> int:
     """主任务：校验全部目录，生成产物，装入 SQLite 目录库，构建文档站。"""
-    from govcat import build as main_job
+    from govcat import jobs
 
-    return main_job.run(as_of)
+    return jobs.build(as_of)

@@ -1,0 +1,152 @@
+"""The engine, in two stages.
+
+1. Each catalog file on its own: read it, check its conformance, run the file-scope rules and
+   locate their findings. Files are independent here, so a large workspace is spread over worker
+   processes (one per core); each returns its findings and the file's summary (summary.py).
+2. The workspace: build the index over every catalog once, run the workspace-scope rules (codes,
+   names, related codes, 一数多源) and the registry's rules.
+
+Positions are resolved only for findings. Callers that need every document afterwards (the
+database load, the dashboard) ask for them with ``keep_documents``; then everything runs in this
+process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from fnmatch import fnmatch
+from pathlib import Path
+from typing import Any
+
+from govcat import standard
+from govcat.checking import config, index, stage, workers
+from govcat.checking.changes import find as find_changes
+from govcat.checking.outcome import Outcome
+from govcat.checking.rules import RULES, Rule
+from govcat.checking.rules.base import Context
+from govcat.checking.scope import discover
+from govcat.core.access import items_of, obj, text
+from govcat.core.document import Document, Problem
+from govcat.core.errors import UsageError
+from govcat.core.findings import Finding, Report
+from govcat.core.paths import display
+
+
+@dataclass
+class Settings:
+    paths: list[Path]
+    as_of: date = field(default_factory=date.today)
+    registry: Path | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    lang: str = "zh"
+    cwd: Path = field(default_factory=Path.cwd)
+    changed_since: str | None = None
+    use_config: bool = True
+    jobs: int | None = None  # worker processes for stage 1; None: one per available core
+
+
+def active_rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
+    """Rules chosen by code or code prefix (`GC4` = every GC4xx), as ruff selects."""
+    for code in (*select, *ignore):
+        if not any(r.code.startswith(code) for r in RULES):
+            raise UsageError(f"未知的规则代码：{code}（`govcat rules` 列出全部规则）")
+    chosen = [r for r in RULES if not select or any(r.code.startswith(c) for c in select)]
+    return [r for r in chosen if not any(r.code.startswith(c) for c in ignore)]
+
+
+def registry_table(doc: Document) -> dict[str, dict[str, Any]] | None:
+    """The registry's departments by code (the first of a repeated code wins), or None if unreadable."""
+    if not doc.loaded:
+        return None
+    table: dict[str, dict[str, Any]] = {}
+    for dept in items_of(obj(doc.data).get("departments")):
+        code = text(obj(dept).get("code"))
+        if code:
+            table.setdefault(code, dept)
+    return table
+
+
+def validate(settings: Settings) -> Report:
+    return run(settings, keep_documents=False).report
+
+
+def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
+    rules = active_rules(settings.select, settings.ignore)
+    ws = discover(settings.paths, settings.registry)
+    std = standard.load()
+    cfg_path = config.find(ws.start) if settings.use_config else None
+    cfg = config.load(cfg_path, display(cfg_path, settings.cwd) if cfg_path else "", {r.code for r in RULES},
+                      set(std.frequencies))
+    std = std.with_policy(cfg.min_frequency, cfg.grace_days)
+    registry = stage.load(ws.registry, settings.cwd, role="registry")
+    ctx = Context(std=std, as_of=settings.as_of, registry=registry_table(registry), registry_dir=ws.registry_dir)
+
+    file_rules = [r for r in rules if r.scope == "file"]
+    results = workers.check_files(ws.catalogs, settings.cwd, file_rules, ctx, settings.lang, keep_documents,
+                                  settings.jobs)
+    docs = [result.doc for result in results]
+    ctx = replace(ctx, index=index.build(docs))
+    workspace_rules = [r for r in rules if r.scope == "workspace"]
+    findings = [f for result in results for f in result.findings]
+    for doc in docs:
+        findings.extend(stage.run_rules(workspace_rules, doc, ctx, settings.lang))
+    if ws.registry_in_scope:
+        findings.extend(stage.run_rules(rules, registry, ctx, settings.lang))
+
+    report = Report(standard_version=std.version, as_of=settings.as_of.isoformat(), lang=settings.lang,
+                    files=len(docs) + ws.registry_in_scope, resources=sum(r.resources for r in results),
+                    items=sum(r.items for r in results))
+    checked = [*docs, registry] if ws.registry_in_scope else docs
+    report.paths = [doc.display for doc in checked]
+    findings, config_doc = _apply_config(findings, cfg, settings)
+    if config_doc is not None:
+        findings.extend(stage.run_rules(rules, config_doc, ctx, settings.lang))
+    if settings.changed_since:
+        changes = find_changes(settings.changed_since, checked, ws.start)
+        kept = [f for f in findings if changes.keeps(f.file, f.pointer) or f.file == cfg.display]
+        report.changed_since = {"revision": settings.changed_since, "left_out": len(findings) - len(kept)}
+        findings = kept
+    report.findings = sorted(findings, key=Finding.sort_key)
+    return Outcome(report, docs, ctx.registry, std, ws.registry_dir)
+
+
+def _apply_config(findings: list[Finding], cfg: config.Config, settings: Settings
+                  ) -> tuple[list[Finding], Document | None]:
+    """Severity overrides, per-path ignores and waivers. Waivers that expired or matched nothing
+    become problems of the configuration file, reported by GC007 / GC008 at the waiver."""
+    if cfg.file is None:
+        return findings, None
+    base = cfg.file.resolve().parent
+    kept: list[Finding] = []
+    used: set[int] = set()
+    for f in findings:
+        level = cfg.severity.get(f.code, f.severity)
+        if level == "off":
+            continue
+        rel = _relative(settings.cwd / f.file, base)
+        if any(fnmatch(rel, pattern) and (not codes or f.code in codes) for pattern, codes in cfg.ignore):
+            continue
+        waiver = next((i for i, w in enumerate(cfg.waivers) if w.matches(f.code, rel, f.record)), None)
+        if waiver is not None and cfg.waivers[waiver].expires >= settings.as_of:
+            used.add(waiver)
+            continue
+        kept.append(replace(f, severity=level) if level != f.severity else f)
+    doc = Document(path=cfg.file, display=cfg.display, role="config", sourcemap=None)
+    for i, w in enumerate(cfg.waivers):
+        target = w.resource or w.path or ""
+        args = {"rule": w.rule, "target": target, "expires": w.expires.isoformat(), "approved_by": w.approved_by}
+        if w.expires < settings.as_of:
+            doc.problems.append(Problem("GC007", f"/waivers/{i}", args, w.span))
+        elif i not in used:
+            doc.problems.append(Problem("GC008", f"/waivers/{i}", args, w.span))
+    return kept, doc
+
+
+def _relative(path: Path, base: Path) -> str:
+    try:
+        return path.resolve().relative_to(base).as_posix()
+    except ValueError:
+        return path.as_posix()
+

@@ -1,0 +1,84 @@
+"""Which files a run validates, and which department registry it uses (SPEC §2.5)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from govcat.core.errors import UsageError
+from govcat.core.fields import REGISTRY_NAME, WORKBOOK_SUFFIXES, YAML_SUFFIXES
+from govcat.core.paths import shipped_registry
+
+
+@dataclass
+class Workspace:
+    catalogs: list[Path]
+    registry: Path
+    registry_in_scope: bool  # validate the registry itself and report its findings
+    start: Path  # the deepest folder holding every validated path: config and registry are searched upward
+
+    @property
+    def registry_dir(self) -> Path:
+        return self.registry.resolve().parent
+
+
+def _files_in(folder: Path) -> list[Path]:
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            path = Path(root) / name
+            if name.startswith(".") or path.suffix.lower() not in YAML_SUFFIXES + WORKBOOK_SUFFIXES:
+                continue
+            if name.startswith("~$"):  # Excel's lock file beside an open workbook
+                continue
+            found.append(path)
+    return found
+
+
+def _nearest_registry(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        for candidate in (folder / REGISTRY_NAME, folder / "catalogs" / REGISTRY_NAME):
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def discover(paths: list[Path], registry: Path | None) -> Workspace:
+    catalogs: list[Path] = []
+    registries: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"路径不存在：{path}")
+        if path.is_dir():
+            for file in _files_in(path):
+                (registries if file.name == REGISTRY_NAME and file.parent == path else catalogs).append(file)
+        elif path.name == REGISTRY_NAME:
+            registries.append(path)
+        else:
+            catalogs.append(path)
+    if not catalogs and not registries:
+        shown = "、".join(str(p) for p in paths)
+        raise UsageError(f"在 {shown} 中没有找到目录文件（.yaml、.yml 或 .xlsx）")
+    starts = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    common = Path(os.path.commonpath([str(s) for s in starts]))
+    if registry is not None:
+        if not registry.is_file():
+            raise UsageError(f"--registry 指定的提供方名录不存在：{registry}")
+        return Workspace(_unique(catalogs), registry, True, common)
+    if registries:
+        return Workspace(_unique(catalogs), registries[0], True, common)
+    found = _nearest_registry(common)
+    return Workspace(_unique(catalogs), found or shipped_registry(), False, common)
+
+
+def _unique(paths: list[Path]) -> list[Path]:
+    seen: set[Path] = set()
+    out = []
+    for path in paths:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            out.append(path)
+    return out

@@ -1,0 +1,76 @@
+"""Stage 1 of a run: one catalog file on its own — read it, check its conformance, run the
+file-scope rules and locate their findings. The engine runs it in this process or, for a large
+workspace, in worker processes (workers.py); it lives here so that neither imports the other.
+Also the one place where a rule's hits become located findings (`run_rules`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from govcat.checking import conformance, summary
+from govcat.checking.rules.base import Context, Hit, Rule
+from govcat.core.access import items_of, obj, resources
+from govcat.core.document import Document, Span, resolve
+from govcat.core.findings import Finding
+from govcat.core.paths import display
+from govcat.core.pointer import split
+from govcat.reading import loader
+
+
+def _record(doc: Document, pointer: str) -> dict[str, Any] | None:
+    tokens = split(pointer)
+    if doc.role != "catalog" or len(tokens) < 2 or tokens[0] != "resources" or not tokens[1].isdigit():
+        return None
+    resources = items_of(obj(doc.data).get("resources"))
+    i = int(tokens[1])
+    res = obj(resources[i]) if i < len(resources) else {}
+    code, name = res.get("code"), res.get("name")
+    return {"code": code if isinstance(code, str) else None, "name": name if isinstance(name, str) else None}
+
+
+def _finding(rule: Rule, hit: Hit, doc: Document, lang: str) -> Finding:
+    # A document with nothing to point at (an empty file) is located at its start.
+    span: Span | None = hit.span or resolve(doc.sourcemap, hit.pointer) or Span(1, 1)
+    return Finding(
+        code=rule.code, name=rule.name, severity=hit.severity or rule.severity,
+        message=rule.message(lang, hit.args), file=doc.display,
+        line=span.line if span else None, column=span.column if span else None,
+        end_line=span.end_line if span else None, end_column=span.end_column if span else None,
+        pointer=hit.pointer, sheet=span.sheet if span else None, cell=span.cell if span else None,
+        record=_record(doc, hit.pointer),
+    )
+
+
+def load(path: Path, cwd: Path, role: str = "catalog") -> Document:
+    """One file read and checked against the JSON Schema."""
+    doc = loader.load(path, display(path, cwd), role=role)
+    if doc.data is not None:
+        conformance.check(doc)
+    return doc
+
+
+@dataclass
+class FileResult:
+    """Stage 1 of one catalog file."""
+
+    doc: Document  # the whole document, or its summary (summary.py) when not kept
+    findings: list[Finding]
+    resources: int
+    items: int
+
+
+def check_file(path: Path, cwd: Path, rules: list[Rule], ctx: Context, lang: str, keep: bool) -> FileResult:
+    doc = load(path, cwd)
+    findings = run_rules(rules, doc, ctx, lang)
+    listed = resources(doc)
+    items = sum(len(items_of(res.get("items"))) for _, res in listed)
+    return FileResult(doc if keep else summary.of(doc), findings, len(listed), items)
+
+
+def run_rules(rules: list[Rule], doc: Document, ctx: Context, lang: str) -> list[Finding]:
+    return [_finding(rule, hit, doc, lang) for rule in rules if doc.role in rule.roles
+            for hit in rule.check(doc, ctx)]
+
+

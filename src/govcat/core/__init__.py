@@ -1,0 +1,1 @@
+"""Shared types and helpers every layer uses: documents, findings, pointers, errors, messages."""

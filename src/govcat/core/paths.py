@@ -1,0 +1,48 @@
+"""Where the shipped data lives: the wheel's ``_data`` folder, or the source tree in development.
+
+The validator runs from generated artifacts (JSON Schema, the standard index) and the shipped
+registry, so ``pip install govcat && govcat validate x.yaml`` works anywhere without network.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parents[1]  # the govcat package
+
+
+@cache
+def data_root() -> Path:
+    """The folder holding ``schema/``, ``generated/`` and the shipped registry."""
+    shipped = _PACKAGE / "_data"
+    if shipped.is_dir():
+        return shipped
+    return _PACKAGE.parents[1]  # src/govcat -> repository root
+
+
+def generated(name: str) -> Path:
+    return data_root() / "generated" / name
+
+
+def shipped_registry() -> Path:
+    root = data_root()
+    shipped = root / "departments.yaml"
+    return shipped if shipped.is_file() else root / "catalogs" / "departments.yaml"
+
+
+def repo_root() -> Path | None:
+    """The source checkout, when running from one (generators write there)."""
+    root = _PACKAGE.parents[1]
+    return root if (root / "schema" / "govcat.yaml").is_file() else None
+
+
+def display(path: Path, cwd: Path) -> str:
+    """The path as findings show it: relative to the current directory when under it."""
+    absolute = path if path.is_absolute() else (cwd / path)
+    absolute = Path(os.path.normpath(absolute))
+    try:
+        return absolute.relative_to(cwd.resolve()).as_posix()
+    except ValueError:
+        return absolute.as_posix()

@@ -1,0 +1,99 @@
+"""The jobs that span stages: each validates once and hands the run's Outcome to what comes after.
+
+`govcat build` (validate every catalog, regenerate, load SQLite, build the site), `govcat load`,
+`govcat report` and `govcat generate docs`. Nothing below this layer runs the engine: the database,
+the metrics and the site take the outcome they are given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+import click
+
+from govcat.checking import engine
+from govcat.checking.outcome import Outcome
+from govcat.checking.scope import discover
+from govcat.core import paths
+from govcat.core.errors import UsageError
+from govcat.publishing import database, metrics
+from govcat.publishing.generators import CHECKED, TARGETS, writer
+from govcat.reporting import REPORTERS
+
+
+def validate(catalogs: list[Path], as_of: date, cwd: Path | None = None, *, with_registry: bool = False) -> Outcome:
+    """One validation that keeps its documents. ``with_registry``: the registry is checked too, even
+    when it lies outside the given paths (what is loaded into a database must have been checked)."""
+    checked = catalogs
+    if with_registry:
+        ws = discover(catalogs, None)
+        checked = catalogs if ws.registry_in_scope else [*catalogs, ws.registry]
+    return engine.run(engine.Settings(paths=checked, as_of=as_of, cwd=cwd or Path.cwd()), keep_documents=True)
+
+
+def repository() -> Path:
+    root = paths.repo_root()
+    if root is None:
+        raise UsageError("需要在 govcat 标准仓库中运行（找不到 schema/govcat.yaml）")
+    return root
+
+
+def build(as_of: date) -> int:
+    """The main job: validate every catalog, regenerate, load SQLite, build the site."""
+    from govcat.publishing import site  # mkdocs is imported only by the jobs that build the site
+
+    root = repository()
+    outcome = validate([root / "catalogs"], as_of, root)
+    report = outcome.report
+    click.echo(REPORTERS["text"](report, False), nl=False, err=True)
+    if report.count("error"):
+        click.echo("govcat build: 目录有错误，已停止", err=True)
+        return 1
+    # The committed artifacts; the docs pages are written by site.build with the same as-of date.
+    files = {rel: text for name in CHECKED for rel, text in TARGETS[name](root).items()}
+    for rel in writer.write(root, files):
+        click.echo(f"已生成 {rel}", err=True)
+    result = database.load_into(database.sqlite_url(root / database.DEFAULT_DB), outcome)
+    click.echo("已装入 " + "，".join(f"{table} {n} 行" for table, n in result.counts.items()), err=True)
+    out = site.build(root, outcome, as_of)
+    click.echo(f"govcat build: 完成（{report.files} 个文件，{report.resources} 条信息资源；站点 {out}）", err=True)
+    return 0
+
+
+def load(db_url: str | None, catalogs: list[Path], as_of: date) -> database.Result:
+    """Validate (the registry included) and load; raises ``database.LoadRefused`` on catalog errors."""
+    return database.load_into(db_url, validate(catalogs, as_of, with_registry=True))
+
+
+def load_command(db_url: str | None, catalogs: list[Path], as_of: date) -> int:
+    """`govcat load`: 0 loaded, 1 refused (catalog errors, printed to stderr); database problems raise (exit 2)."""
+    try:
+        result = load(db_url, catalogs, as_of)
+    except database.LoadRefused as refused:
+        report = dataclasses.replace(refused.report, findings=refused.errors)
+        click.echo(REPORTERS["text"](report, False), nl=False, err=True)
+        click.echo(str(refused), err=True)
+        return 1
+    where = database.target(db_url)
+    c = result.changes
+    click.echo(f"已装入 {where.shown}（{'SQLite' if where.dialect == 'sqlite' else 'PostgreSQL'}）："
+               f"新增 {c.total('inserted')} 行，更新 {c.total('updated')} 行，删除 {c.total('deleted')} 行")
+    width = max(len(name) for name in result.counts)
+    for name, count in result.counts.items():
+        click.echo(f"  {name:<{width}}  {count:>6} 行")
+    return 0
+
+
+def dashboard(catalogs: list[Path], as_of: date) -> metrics.Dashboard:
+    """`govcat report`: the compliance metrics of one validation."""
+    return metrics.dashboard(validate(catalogs, as_of), as_of)
+
+
+def docs_pages(root: Path, as_of: date | None) -> dict[str, str]:
+    """`govcat generate docs`: the reference pages, from one validation of the repository's catalogs."""
+    from govcat.publishing.generators import docs
+
+    day = docs.as_of_date(as_of)
+    return docs.generate(root, validate([root / "catalogs"], day, root), day)

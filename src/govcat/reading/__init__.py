@@ -1,0 +1,1 @@
+"""Reading: bytes -> Document with positions (YAML fast and precise paths, workbooks, source maps)."""

@@ -1,0 +1,259 @@
+"""YAML text -> plain data, on two paths.
+
+The precise path: libyaml (PyYAML's C parser) for the event stream, then a small builder of our own.
+PyYAML's constructors silently keep one of two duplicate keys, turn `2025-02-30` into an exception,
+`010100` into the octal 4160 and `yes` into True. Ours reports duplicates (GC002), keeps dates and
+zero-padded codes as strings, bounds alias expansion and depth (GC004) and reports control
+characters (GC109). The fast path: yaml-rs for files that need none of that (see `_fast_candidate`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+import yaml_rs
+
+from govcat.core.document import FATAL_CODES, Document, Problem, Span
+from govcat.core.i18n import L10n
+from govcat.core.pointer import join
+from govcat.reading.scalars import CONTROL, control_name, scalar
+from govcat.reading.scalars import key as key_text
+
+MAX_DEPTH = 64
+
+class _Loader(yaml.CSafeLoader):  # type: ignore[misc]
+    """libyaml's parser; typing of plain scalars is ours (see ``scalars.scalar``)."""
+
+_LIBYAML_HINTS = (
+    ("mapping values are not allowed", "冒号后缺少空格，或值中含未加引号的冒号", "a value contains an unquoted colon"),
+    ("could not find expected ':'", "缺少冒号，或引号未闭合", "a colon is missing or a quote is unclosed"),
+)
+
+
+def _event_span(event: yaml.Event) -> Span:
+    s: Any = event.start_mark
+    e: Any = event.end_mark
+    return Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+
+
+class _StructureError(Exception):
+    """A problem libyaml's parser accepts but a catalog file cannot have (GC001 at the event)."""
+
+    def __init__(self, problem: str, hint: L10n, event: yaml.Event) -> None:
+        super().__init__(problem)
+        self.problem, self.hint, self.event = problem, hint, event
+
+
+class _LimitExceeded(Exception):
+    def __init__(self, reason: str, event: yaml.Event) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.event = event
+
+
+class _Frame:
+    """An open collection while events stream in."""
+
+    __slots__ = ("anchor", "container", "key", "key_event", "pointer", "size", "skip")
+
+    def __init__(self, container: dict[str, Any] | list[Any], pointer: str, anchor: str | None) -> None:
+        self.container = container
+        self.pointer = pointer
+        self.anchor = anchor
+        self.key: str | None = None  # a mapping's pending key (None: next scalar is a key)
+        self.key_event: yaml.Event | None = None
+        self.skip = False  # the pending key repeats an earlier one: drop its value
+        self.size = 1
+
+
+class _Builder:
+    """libyaml's event stream -> plain data, iteratively (libyaml's own composer recurses in C and
+    crashes on deeply nested flow collections). Depth is bounded (GC004), duplicate keys reported
+    (GC002) and alias expansion budgeted: one node per source character, which a file without
+    aliases can never exceed but an alias bomb exceeds at once."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.problems: list[Problem] = []
+        self.numbers: dict[str, str] = {}
+        self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, expanded node count)
+
+    def run(self, events: Any) -> Any:
+        stack: list[_Frame] = []
+        root: Any = None
+        documents = 0
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _StructureError("expected a single document in the stream", L10n(
+                        "（一个文件只能包含一个 YAML 文档，去掉多余的 ---）", " (a file must hold a single document)"),
+                        event)
+            elif isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
+                if isinstance(event, yaml.AliasEvent):
+                    if event.anchor not in self.anchors:
+                        raise _StructureError(f"found undefined alias {event.anchor!r}", L10n(
+                            "（引用了未定义的锚点）", " (an alias refers to an undefined anchor)"), event)
+                    value, size = self.anchors[event.anchor]
+                else:
+                    value, size = scalar(event), 1
+                    if event.style == '"' and CONTROL.search(event.value):  # only escapes can write them
+                        self.problems.append(Problem("GC109", self._pointer_of_value(stack), {
+                            "char": control_name(event.value)}, _event_span(event)))
+                    if event.anchor:
+                        self.anchors[event.anchor] = (value, 1)
+                self.budget -= size
+                if self.budget < 0:
+                    raise _LimitExceeded("alias", event)
+                if not stack:
+                    root = value
+                    continue
+                frame = stack[-1]
+                if isinstance(frame.container, dict) and frame.key is None:
+                    key = key_text(value)
+                    frame.key, frame.key_event = key, event
+                    frame.skip = key in frame.container
+                    if frame.skip:
+                        self.problems.append(Problem("GC002", join(frame.pointer, key), {"key": key},
+                                                     _event_span(event)))
+                    continue
+                self._add(frame, value, size, event)
+            elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                if len(stack) >= MAX_DEPTH:
+                    raise _LimitExceeded("depth", event)
+                container: dict[str, Any] | list[Any] = {} if isinstance(event, yaml.MappingStartEvent) else []
+                pointer = self._child_pointer(stack[-1]) if stack else ""
+                if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
+                    raise _StructureError("found a collection used as a mapping key", L10n(
+                        "（映射的键必须是简单的值）", " (a mapping key must be a plain value)"), event)
+                stack.append(_Frame(container, pointer, event.anchor))
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                frame = stack.pop()
+                if frame.anchor:
+                    self.anchors[frame.anchor] = (frame.container, frame.size)
+                if not stack:
+                    root = frame.container
+                else:
+                    self._add(stack[-1], frame.container, frame.size, event)
+        return root
+
+    @staticmethod
+    def _pointer_of_value(stack: list[_Frame]) -> str:
+        if not stack:
+            return ""
+        frame = stack[-1]
+        if isinstance(frame.container, dict) and frame.key is None:
+            return frame.pointer  # a key itself
+        return _Builder._child_pointer(frame)
+
+    @staticmethod
+    def _child_pointer(frame: _Frame) -> str:
+        if isinstance(frame.container, dict):
+            return join(frame.pointer, frame.key or "")
+        return join(frame.pointer, len(frame.container))
+
+    def _add(self, frame: _Frame, value: Any, size: int, event: yaml.Event) -> None:
+        frame.size += size
+        if isinstance(frame.container, list):
+            pointer = join(frame.pointer, len(frame.container))
+            frame.container.append(value)
+        else:
+            pointer = join(frame.pointer, frame.key or "")
+            if not frame.skip:
+                frame.container[frame.key or ""] = value
+            frame.key, frame.skip = None, False
+        if isinstance(event, yaml.ScalarEvent) and not event.style and type(value) in (int, float):
+            self.numbers[pointer] = event.value
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n", line + 1)
+    return lines[line][column] if line < len(lines) and column < len(lines[line]) else ""
+
+
+# The fast path (yaml-rs) reads YAML 1.2; ours differs only in typing some plain scalars: it keeps
+# `010100`, `0x1F`, `1.`, `.inf` as text. Where that matters — a number or an infinity where the
+# standard wants text, a key that is not text — conformance finds it and the file is read again
+# on the precise path (see `reread_precisely`). What the fast path must never see:
+# - a backslash escape or a raw character libyaml refuses (GC109 and GC001 come from the precise path);
+# - a structure that could nest deeper than MAX_DEPTH (GC004): deep indentation, long compact
+#   `- - -` runs, directly nested flow collections, a line that only opens one. This also keeps
+#   yaml-rs, which recurses, far from the depth at which it overflows its stack.
+# Each check is a literal or a short class, so screening a file costs a few memchr-like scans.
+_UNSAFE_CHARACTERS = re.compile(r"[\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_BARE_OPENER = re.compile(r"\n[ \t]*[\[{][ \t]*\r?\n")
+_NESTING_MARKERS = ("[[", "{{", "[{", "{[", "[ [", "{ {", "[ {", "{ [", "- - - - - - ", "\n" + " " * 48)
+
+
+def _fast_candidate(text: str) -> bool:
+    return (not _UNSAFE_CHARACTERS.search(text) and not _BARE_OPENER.search(text)
+            and not any(marker in text for marker in _NESTING_MARKERS))
+
+
+def load_yaml_text(text: str, doc: Document, *, precise: bool = False) -> None:
+    """Parse into ``doc.data``; problems go to ``doc.problems``.
+
+    Valid files take the fast path: yaml-rs (Rust) builds the data, refusing duplicate keys and
+    bounding aliases and depth. Anything it refuses, or any construct where its YAML 1.2 typing
+    differs from ours, is parsed again by the precise path below, which finds every problem with
+    its position. Both give the same data for every file the fast path accepts.
+    """
+    if not precise and _fast_candidate(text):
+        try:
+            data = yaml_rs.loads(text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
+                                 alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=len(text) + 1024,
+                                                                  max_replay_stack_depth=MAX_DEPTH))
+        except (yaml_rs.YAMLDecodeError, ValueError, RecursionError):
+            data = None
+        if isinstance(data, dict):
+            doc.data, doc.text, doc.fast = data, text, True
+            return
+    doc.fast, doc.data, doc.numbers = False, None, {}
+    builder = _Builder(budget=len(text) + 1024)
+    try:
+        data = builder.run(yaml.parse(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = (exc.problem or exc.context or str(exc)).strip()
+        hint = L10n("", "")
+        if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
+            hint = L10n("（YAML 不允许用 Tab 缩进，请改用空格）", " (YAML does not allow tabs for indentation)")
+        for needle, zh, en in _LIBYAML_HINTS:
+            if needle in str(exc):
+                hint = L10n(f"（{zh}）", f" ({en})")
+                break
+        span = Span(mark.line + 1, mark.column + 1) if mark else Span(1, 1)
+        doc.problems.append(Problem("GC001", "", {"problem": problem, "hint": hint}, span))
+        return
+    except yaml.reader.ReaderError as exc:  # a control character libyaml refuses
+        # libyaml reports a UTF-8 byte offset; YAML also breaks lines at NEL, LS and PS.
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore")
+        lines = re.split("\r\n|[\r\n\x85\u2028\u2029]", before)
+        span = Span(len(lines), len(lines[-1]) + 1)
+        character = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        doc.problems.append(Problem("GC001", "", {"problem": f"不可打印的控制字符 {character}", "hint": L10n(
+            "（请删除该字符，常见于从网页或 Word 复制的文本）", " (remove it; it often comes from pasted text)")}, span))
+        return
+    except _StructureError as exc:
+        doc.problems.append(Problem("GC001", "", {"problem": exc.problem, "hint": exc.hint}, _event_span(exc.event)))
+        return
+    except yaml.YAMLError as exc:
+        doc.problems.append(Problem("GC001", "", {"problem": str(exc), "hint": L10n("", "")}, Span(1, 1)))
+        return
+    except _LimitExceeded as exc:
+        doc.problems.append(Problem("GC004", "", {"limit": exc.reason, "value": MAX_DEPTH},
+                                    _event_span(exc.event)))
+        return
+    doc.problems.extend(builder.problems)
+    doc.data = {} if data is None else data  # an empty file (or only comments) is an empty catalog
+    doc.numbers, doc.text = builder.numbers, text
+
+
+
+def reread_precisely(doc: Document) -> None:
+    """Parse a fast-read document again on the precise path (number texts collected, every problem found)."""
+    if doc.text is not None and doc.fast:
+        doc.problems = [p for p in doc.problems if p.code in FATAL_CODES]
+        load_yaml_text(doc.text, doc, precise=True)
