@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import shutil
 import subprocess
 import sys
 from datetime import date
@@ -88,3 +89,17 @@ def workspace(tmp_path: Path):  # type: ignore[no-untyped-def]
         return tmp_path
 
     return make
+
+
+def copy_repository(dest: Path) -> Path:
+    """The repository's tracked files as they are in the working tree (uncommitted edits included),
+    copied to ``dest``: tests that build, generate or load work there, never in the checkout."""
+    listed = subprocess.run(["git", "ls-files", "-z"], cwd=REPO, capture_output=True, check=True, timeout=60)
+    skip = ("tests/", "benchmarks/", "src/")
+    for rel in listed.stdout.decode().split("\0"):
+        if not rel or rel.startswith(skip) or not (REPO / rel).is_file():
+            continue
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / rel, target)
+    return dest

@@ -10,13 +10,14 @@ import openpyxl
 import pytest
 
 from govcat.reading import loader
+from govcat.standard import load as load_standard
 from tests.conftest import REPO, govcat
 
 EXAMPLES = sorted(p for p in (REPO / "catalogs").glob("*/*.yaml"))
 
 
 def _data(path: Path) -> object:
-    doc = loader.load(path, str(path))
+    doc = loader.load(path, str(path), load_standard())
     assert not doc.problems, doc.problems
     return doc.data
 

@@ -11,6 +11,7 @@ import yaml
 
 from govcat.checking import conformance
 from govcat.reading import loader
+from govcat.standard import load as load_standard
 from tests.conftest import REPO
 
 SCALARS = ["010100", "0x1F", "0o17", "0b101", "1_000", "1.", ".5", "-.5", "+1", "-0", "0", "00", "1.0", "1.10",
@@ -45,7 +46,7 @@ def test_fast_path_gives_the_findings_of_the_precise_path(text: str) -> None:
         return
     # what a finding shows: the keyword, the place, and the value when it is a scalar
     errors = [sorted((e.keyword, e.pointer, "" if isinstance(e.value, dict | list) else repr(e.value))
-                     for e in conformance.check(doc)) for doc in (fast, precise)]
+                     for e in conformance.check(doc, load_standard())) for doc in (fast, precise)]
     assert errors[0] == errors[1]
     assert [(p.code, p.span) for p in fast.problems] == [(p.code, p.span) for p in precise.problems]
     if not errors[1]:  # valid for the schema: then the data itself is the same, type for type

@@ -38,7 +38,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     files = sorted((root / "catalogs").glob("*/catalog.yaml"))
     defective = {d["file"] for d in manifest["defects"]}
     excel = next(f for f in files if any(f.as_posix().endswith(d) for d in defective))
-    convert.run(excel, excel.with_suffix(".xlsx"))
+    convert.run(excel, excel.with_suffix(".xlsx"), load_standard())
     excel.unlink()
     gbk = files[-1]
     gbk.write_bytes(gbk.read_text(encoding="utf-8").encode("gb18030"))

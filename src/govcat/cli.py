@@ -18,6 +18,7 @@ import click
 
 from govcat import __version__
 from govcat.core.errors import UsageError
+from govcat.core.workspace import Workspace, locate
 
 FAIL_LEVELS = {"error": ("error",), "warning": ("error", "warning"), "never": ()}
 
@@ -61,6 +62,20 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
         raise click.BadParameter(f"应为 YYYY-MM-DD 格式的日期：{value}") from None
 
 
+def _workspace(command: Callable[..., int]) -> Callable[..., int]:
+    """`--workspace DIR` on a command: the standards repository to work on (default: the one the
+    current directory lies in, found upward; outside any, the standard shipped with govcat)."""
+
+    @click.option("--workspace", "workspace_dir", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
+                  envvar="GOVCAT_WORKSPACE", help="标准仓库所在文件夹（默认：从当前目录向上查找含 schema/govcat.yaml 的文件夹）。")
+    @functools.wraps(command)
+    def wrapper(*args: Any, workspace_dir: Path | None, **kwargs: Any) -> int:
+
+        return command(*args, workspace=locate(workspace_dir), **kwargs)
+
+    return wrapper
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="govcat")
 def main() -> None:
@@ -83,9 +98,10 @@ def main() -> None:
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
               help="并行读取和校验文件的进程数（默认：目录较大时每个 CPU 核一个，较小时单进程）。")
 @_guard
+@_workspace
 def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date, registry: Path | None,
              fail_on: str, select: tuple[str, ...], ignore: tuple[str, ...], lang: str,
-             changed_since: str | None, jobs: int | None) -> int:
+             changed_since: str | None, jobs: int | None, workspace: Workspace) -> int:
     """校验目录文件或文件夹（默认 ./catalogs）。"""
     from govcat.checking.engine import Settings
     from govcat.checking.engine import validate as run_validation
@@ -93,7 +109,7 @@ def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date
 
     settings = Settings(paths=list(paths) or [Path("catalogs")], as_of=as_of, registry=registry,
                         select=_codes(select), ignore=_codes(ignore), lang=lang, changed_since=changed_since,
-                        jobs=jobs)
+                        jobs=jobs, workspace=workspace)
     report = run_validation(settings)
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
@@ -150,18 +166,17 @@ def explain(code: str) -> int:
 @click.option("--dialect", type=click.Choice(["postgresql", "sqlite"]), default="postgresql", show_default=True,
               help="与 --resource 一起：SQL 方言。")
 @_guard
-def generate(targets: tuple[str, ...], check: bool, resource_code: str | None, dialect: str) -> int:
+@_workspace
+def generate(targets: tuple[str, ...], check: bool, resource_code: str | None, dialect: str,
+             workspace: Workspace) -> int:
     """由标准生成产物（json-schema、standard、sql、docs）；--check 检查已提交的产物是否最新。"""
-    from govcat.core import paths
     from govcat.publishing.generators import CHECKED, TARGETS, writer
 
     known = (*TARGETS, "docs")
     unknown = [t for t in targets if t not in known]
     if unknown:
         raise UsageError(f"未知的生成目标：{'、'.join(unknown)}；可选：{'、'.join(known)}")
-    root = paths.repo_root()
-    if root is None:
-        raise UsageError("generate 需要在 govcat 源码仓库中运行（找不到 schema/govcat.yaml）")
+    root = workspace.require("generate")
     if resource_code is not None:
         from govcat.publishing.generators import sql
 
@@ -173,7 +188,7 @@ def generate(targets: tuple[str, ...], check: bool, resource_code: str | None, d
         if "docs" in chosen:
             from govcat import jobs
 
-            files.update(jobs.docs_pages(root, None))
+            files.update(jobs.docs_pages(workspace, None))
     except ImportError as exc:
         raise UsageError(f"生成需要 LinkML：pip install 'govcat[schema]'（{exc}）") from exc
     if check:
@@ -193,23 +208,25 @@ def generate(targets: tuple[str, ...], check: bool, resource_code: str | None, d
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="更新及时性的判定日期（默认今天）。")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_guard
-def load(db_url: str | None, as_of: date, paths: tuple[Path, ...]) -> int:
+@_workspace
+def load(db_url: str | None, as_of: date, paths: tuple[Path, ...], workspace: Workspace) -> int:
     """把校验通过的目录、数据元标准和代码集装入目录库（一个事务，可重复执行）。"""
     from govcat import jobs
 
-    return jobs.load_command(db_url, list(paths) or [Path("catalogs")], as_of)
+    return jobs.load_command(db_url, list(paths) or [Path("catalogs")], as_of, workspace)
 
 
 @main.command()
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), default=Path("目录填报模板.xlsx"),
               show_default=True, help="模板文件。")
 @_guard
-def template(output: Path) -> int:
+@_workspace
+def template(output: Path, workspace: Workspace) -> int:
     """生成部门填报用的 Excel 模板（含填写说明、下拉列表和一条示例）。"""
     from govcat import standard
     from govcat.publishing import workbook_writer
 
-    workbook_writer.template(output, standard.load())
+    workbook_writer.template(output, standard.load(workspace.generated))
     click.echo(f"已生成模板 {output}", err=True)
     return 0
 
@@ -218,11 +235,13 @@ def template(output: Path) -> int:
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="输出文件（默认同名换扩展名）。")
 @_guard
-def convert(source: Path, output: Path | None) -> int:
+@_workspace
+def convert(source: Path, output: Path | None, workspace: Workspace) -> int:
     """工作簿与 YAML 互转：FILE.xlsx -> catalog.yaml，catalog.yaml -> FILE.xlsx。"""
+    from govcat import standard
     from govcat.publishing import convert as converter
 
-    target = converter.run(source, output)
+    target = converter.run(source, output, standard.load(workspace.generated))
     click.echo(f"已转换 {source} -> {target}", err=True)
     return 0
 
@@ -233,14 +252,15 @@ def convert(source: Path, output: Path | None) -> int:
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是标准输出。")
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="更新及时性的判定日期（默认今天）。")
 @_guard
-def report(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date) -> int:
+@_workspace
+def report(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date, workspace: Workspace) -> int:
     """各部门合规指标：数据元映射率、挂接率、共享率、开放率、更新及时率与校验发现。"""
     import json
 
     from govcat import jobs
     from govcat.publishing import metrics
 
-    board = jobs.dashboard(list(paths) or [Path("catalogs")], as_of)
+    board = jobs.dashboard(list(paths) or [Path("catalogs")], as_of, workspace)
     text = (json.dumps(metrics.as_dict(board), ensure_ascii=False, indent=2) + "\n" if fmt == "json"
             else metrics.as_markdown(board))
     if output is not None:
@@ -253,8 +273,9 @@ def report(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date) 
 @main.command()
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="更新及时性的判定日期（默认今天）。")
 @_guard
-def build(as_of: date) -> int:
+@_workspace
+def build(as_of: date, workspace: Workspace) -> int:
     """主任务：校验全部目录，生成产物，装入 SQLite 目录库，构建文档站。"""
     from govcat import jobs
 
-    return jobs.build(as_of)
+    return jobs.build(workspace, as_of)

@@ -16,36 +16,30 @@ import click
 from govcat.checking import engine
 from govcat.checking.outcome import Outcome
 from govcat.checking.scope import discover
-from govcat.core import paths
-from govcat.core.errors import UsageError
+from govcat.core.workspace import Workspace
 from govcat.publishing import database, metrics
 from govcat.publishing.generators import CHECKED, TARGETS, writer
 from govcat.reporting import REPORTERS
 
 
-def validate(catalogs: list[Path], as_of: date, cwd: Path | None = None, *, with_registry: bool = False) -> Outcome:
+def validate(catalogs: list[Path], as_of: date, cwd: Path | None = None, *, with_registry: bool = False,
+             workspace: Workspace | None = None) -> Outcome:
     """One validation that keeps its documents. ``with_registry``: the registry is checked too, even
     when it lies outside the given paths (what is loaded into a database must have been checked)."""
     checked = catalogs
     if with_registry:
         ws = discover(catalogs, None)
         checked = catalogs if ws.registry_in_scope else [*catalogs, ws.registry]
-    return engine.run(engine.Settings(paths=checked, as_of=as_of, cwd=cwd or Path.cwd()), keep_documents=True)
+    settings = engine.Settings(paths=checked, as_of=as_of, cwd=cwd or Path.cwd(), workspace=workspace)
+    return engine.run(settings, keep_documents=True)
 
 
-def repository() -> Path:
-    root = paths.repo_root()
-    if root is None:
-        raise UsageError("需要在 govcat 标准仓库中运行（找不到 schema/govcat.yaml）")
-    return root
-
-
-def build(as_of: date) -> int:
+def build(workspace: Workspace, as_of: date) -> int:
     """The main job: validate every catalog, regenerate, load SQLite, build the site."""
     from govcat.publishing import site  # mkdocs is imported only by the jobs that build the site
 
-    root = repository()
-    outcome = validate([root / "catalogs"], as_of, root)
+    root = workspace.require("build")
+    outcome = validate([root / "catalogs"], as_of, root, workspace=workspace)
     report = outcome.report
     click.echo(REPORTERS["text"](report, False), nl=False, err=True)
     if report.count("error"):
@@ -62,15 +56,15 @@ def build(as_of: date) -> int:
     return 0
 
 
-def load(db_url: str | None, catalogs: list[Path], as_of: date) -> database.Result:
+def load(db_url: str | None, catalogs: list[Path], as_of: date, workspace: Workspace | None = None) -> database.Result:
     """Validate (the registry included) and load; raises ``database.LoadRefused`` on catalog errors."""
-    return database.load_into(db_url, validate(catalogs, as_of, with_registry=True))
+    return database.load_into(db_url, validate(catalogs, as_of, with_registry=True, workspace=workspace))
 
 
-def load_command(db_url: str | None, catalogs: list[Path], as_of: date) -> int:
+def load_command(db_url: str | None, catalogs: list[Path], as_of: date, workspace: Workspace) -> int:
     """`govcat load`: 0 loaded, 1 refused (catalog errors, printed to stderr); database problems raise (exit 2)."""
     try:
-        result = load(db_url, catalogs, as_of)
+        result = load(db_url, catalogs, as_of, workspace)
     except database.LoadRefused as refused:
         report = dataclasses.replace(refused.report, findings=refused.errors)
         click.echo(REPORTERS["text"](report, False), nl=False, err=True)
@@ -86,14 +80,15 @@ def load_command(db_url: str | None, catalogs: list[Path], as_of: date) -> int:
     return 0
 
 
-def dashboard(catalogs: list[Path], as_of: date) -> metrics.Dashboard:
+def dashboard(catalogs: list[Path], as_of: date, workspace: Workspace) -> metrics.Dashboard:
     """`govcat report`: the compliance metrics of one validation."""
-    return metrics.dashboard(validate(catalogs, as_of), as_of)
+    return metrics.dashboard(validate(catalogs, as_of, workspace=workspace), as_of)
 
 
-def docs_pages(root: Path, as_of: date | None) -> dict[str, str]:
+def docs_pages(workspace: Workspace, as_of: date | None) -> dict[str, str]:
     """`govcat generate docs`: the reference pages, from one validation of the repository's catalogs."""
     from govcat.publishing.generators import docs
 
+    root = workspace.require("generate docs")
     day = docs.as_of_date(as_of)
-    return docs.generate(root, validate([root / "catalogs"], day, root), day)
+    return docs.generate(root, validate([root / "catalogs"], day, root, workspace=workspace), day)

@@ -17,8 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from govcat.core.access import obj
+from govcat.core.document import Document
 from govcat.core.errors import UsageError
+from govcat.core.fields import WORKBOOK_SUFFIXES
 from govcat.reading import loader
+from govcat.reading.yamlread import load_yaml_text
+from govcat.standard import Standard
 
 WHOLE_FILE = None  # a new file: every finding in it counts as changed
 _RESOURCE = re.compile(r"^/resources/(\d+)(/|$)")
@@ -55,23 +59,23 @@ def _records(data: Any) -> list[str]:
             for r in (items if isinstance(items, list) else [])]
 
 
-def _old_data(blob: bytes, suffix: str) -> Any:
-    if suffix.lower() in loader.WORKBOOK_SUFFIXES:
+def _old_data(blob: bytes, suffix: str, std: Standard) -> Any:
+    if suffix.lower() in WORKBOOK_SUFFIXES:
         from govcat.reading import workbook
 
         with tempfile.NamedTemporaryFile(suffix=suffix) as tmp:
             tmp.write(blob)
             tmp.flush()
-            return workbook.load(loader.Document(path=Path(tmp.name), display="", role="catalog")).data
-    doc = loader.Document(path=Path("."), display="", role="catalog")
+            return workbook.load(Document(path=Path(tmp.name), display="", role="catalog"), std).data
+    doc = Document(path=Path("."), display="", role="catalog")
     try:
-        loader.load_yaml_text(blob.decode("utf-8-sig"), doc)
+        load_yaml_text(blob.decode("utf-8-sig"), doc)
     except UnicodeDecodeError:
         return None
     return doc.data
 
 
-def find(revision: str, docs: list[loader.Document], start: Path) -> Changes:
+def find(revision: str, docs: list[Document], start: Path, std: Standard) -> Changes:
     top = _git(["rev-parse", "--show-toplevel"], start)
     if top.returncode != 0:
         raise UsageError(f"--changed-since 需要在 git 仓库中运行：{top.stderr.decode(errors='replace').strip()}")
@@ -93,9 +97,9 @@ def find(revision: str, docs: list[loader.Document], start: Path) -> Changes:
         current = doc.path.read_bytes()
         if old.stdout == current:
             continue  # unchanged file: none of its findings are new
-        old_data = _old_data(old.stdout, doc.path.suffix)
+        old_data = _old_data(old.stdout, doc.path.suffix, std)
         # A summary (summary.py) keeps too little to compare records: read the changed file again.
-        data = loader.load(doc.path, doc.display).data if doc.summary else doc.data
+        data = loader.load(doc.path, doc.display, std).data if doc.summary else doc.data
         before, after = Counter(_records(old_data)), _records(data)
         changed = set()
         for index, record in enumerate(after):

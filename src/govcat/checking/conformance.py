@@ -10,14 +10,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
 
-from govcat.core import paths
 from govcat.core.document import Document
 from govcat.core.pointer import join
 from govcat.reading.yamlread import reread_precisely
+from govcat.standard import Standard
 
 SCHEMA_FILES = {"catalog": "catalog.schema.json", "registry": "registry.schema.json"}
 
@@ -30,15 +31,20 @@ class SchemaError:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
+def schema(std: Standard, role: str) -> dict[str, Any]:
+    """The JSON Schema generated beside the standard's index."""
+    return _schema(std.folder or Path("."), role)
+
+
 @cache
-def schema(role: str) -> dict[str, Any]:
-    with open(paths.generated(SCHEMA_FILES[role]), encoding="utf-8") as fh:
+def _schema(folder: Path, role: str) -> dict[str, Any]:
+    with open(folder / SCHEMA_FILES[role], encoding="utf-8") as fh:
         return json.load(fh)  # type: ignore[no-any-return]
 
 
 @cache
-def validator(role: str) -> Any:
-    return jsonschema_rs.validator_for(schema(role), validate_formats=True)
+def _validator(folder: Path, role: str) -> Any:
+    return jsonschema_rs.validator_for(_schema(folder, role), validate_formats=True)
 
 
 def _pointer(path: list[str | int]) -> str:
@@ -51,9 +57,9 @@ def _set(data: Any, path: list[str | int], value: Any) -> None:
     data[path[-1]] = value
 
 
-def check(doc: Document) -> list[SchemaError]:
+def check(doc: Document, std: Standard) -> list[SchemaError]:
     """Validate the document; store and return its normalised schema errors."""
-    raw = _errors(doc)
+    raw = _errors(doc, std)
     # Numbers written where the standard wants text (`division: 330100`) are read as the text the
     # department typed, then the document is checked again.
     coerced = False
@@ -65,7 +71,7 @@ def check(doc: Document) -> list[SchemaError]:
                 _set(doc.data, path, typed)
                 coerced = True
     if coerced:
-        raw = _errors(doc)
+        raw = _errors(doc, std)
     doc.schema_errors = [
         SchemaError(_keyword(e.kind), _pointer(list(e.instance_path)), e.instance, e.kind.as_dict())
         for e in raw
@@ -73,19 +79,19 @@ def check(doc: Document) -> list[SchemaError]:
     return doc.schema_errors
 
 
-def _errors(doc: Document) -> list[Any]:
+def _errors(doc: Document, std: Standard) -> list[Any]:
     """The raw errors; a fast-read document whose errors may come from YAML 1.2 typing (or whose
     keys are not all text) is read again on the precise path first."""
     if doc.data is None:
         return []
-    checker = validator(doc.role)
+    checker = _validator(std.folder or Path("."), doc.role)
     try:
         raw = list(checker.iter_errors(doc.data))
     except ValueError:  # a key that is not text (`1:`, `~:`): only the fast path lets one through
         raw = None
     if doc.fast and (raw is None or any(_typed_differently(e) for e in raw)):
         reread_precisely(doc)
-        return _errors(doc)
+        return _errors(doc, std)
     return raw or []
 
 

@@ -31,6 +31,7 @@ from govcat.core.document import Document, Problem
 from govcat.core.errors import UsageError
 from govcat.core.findings import Finding, Report
 from govcat.core.paths import display
+from govcat.core.workspace import Workspace, locate
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Settings:
     changed_since: str | None = None
     use_config: bool = True
     jobs: int | None = None  # worker processes for stage 1; None: one per available core
+    workspace: Workspace | None = None  # the standards repository; None: the one the current directory is in
 
 
 def active_rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
@@ -75,12 +77,13 @@ def validate(settings: Settings) -> Report:
 def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
     rules = active_rules(settings.select, settings.ignore)
     ws = discover(settings.paths, settings.registry)
-    std = standard.load()
+    workspace = settings.workspace or locate(None, settings.cwd)
+    std = standard.load(workspace.generated)
     cfg_path = config.find(ws.start) if settings.use_config else None
     cfg = config.load(cfg_path, display(cfg_path, settings.cwd) if cfg_path else "", {r.code for r in RULES},
                       set(std.frequencies))
     std = std.with_policy(cfg.min_frequency, cfg.grace_days)
-    registry = stage.load(ws.registry, settings.cwd, role="registry")
+    registry = stage.load(ws.registry, settings.cwd, std, role="registry")
     ctx = Context(std=std, as_of=settings.as_of, registry=registry_table(registry), registry_dir=ws.registry_dir)
 
     file_rules = [r for r in rules if r.scope == "file"]
@@ -104,7 +107,7 @@ def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
     if config_doc is not None:
         findings.extend(stage.run_rules(rules, config_doc, ctx, settings.lang))
     if settings.changed_since:
-        changes = find_changes(settings.changed_since, checked, ws.start)
+        changes = find_changes(settings.changed_since, checked, ws.start, std)
         kept = [f for f in findings if changes.keeps(f.file, f.pointer) or f.file == cfg.display]
         report.changed_since = {"revision": settings.changed_since, "left_out": len(findings) - len(kept)}
         findings = kept

@@ -17,6 +17,7 @@ from govcat.core.findings import Finding
 from govcat.core.paths import display
 from govcat.core.pointer import split
 from govcat.reading import loader
+from govcat.standard import Standard
 
 
 def _record(doc: Document, pointer: str) -> dict[str, Any] | None:
@@ -43,11 +44,11 @@ def _finding(rule: Rule, hit: Hit, doc: Document, lang: str) -> Finding:
     )
 
 
-def load(path: Path, cwd: Path, role: str = "catalog") -> Document:
-    """One file read and checked against the JSON Schema."""
-    doc = loader.load(path, display(path, cwd), role=role)
+def load(path: Path, cwd: Path, std: Standard, role: str = "catalog") -> Document:
+    """One file read and checked against the standard's JSON Schema."""
+    doc = loader.load(path, display(path, cwd), std, role=role)
     if doc.data is not None:
-        conformance.check(doc)
+        conformance.check(doc, std)
     return doc
 
 
@@ -62,7 +63,7 @@ class FileResult:
 
 
 def check_file(path: Path, cwd: Path, rules: list[Rule], ctx: Context, lang: str, keep: bool) -> FileResult:
-    doc = load(path, cwd)
+    doc = load(path, cwd, ctx.std)
     findings = run_rules(rules, doc, ctx, lang)
     listed = resources(doc)
     items = sum(len(items_of(res.get("items"))) for _, res in listed)

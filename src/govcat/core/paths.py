@@ -1,4 +1,5 @@
-"""Where the shipped data lives: the wheel's ``_data`` folder, or the source tree in development.
+"""Paths: where the shipped data lives (the wheel's ``_data`` folder, or the source tree in
+development), and how a finding shows a file.
 
 The validator runs from generated artifacts (JSON Schema, the standard index) and the shipped
 registry, so ``pip install govcat && govcat validate x.yaml`` works anywhere without network.
@@ -22,20 +23,10 @@ def data_root() -> Path:
     return _PACKAGE.parents[1]  # src/govcat -> repository root
 
 
-def generated(name: str) -> Path:
-    return data_root() / "generated" / name
-
-
 def shipped_registry() -> Path:
     root = data_root()
     shipped = root / "departments.yaml"
     return shipped if shipped.is_file() else root / "catalogs" / "departments.yaml"
-
-
-def repo_root() -> Path | None:
-    """The source checkout, when running from one (generators write there)."""
-    root = _PACKAGE.parents[1]
-    return root if (root / "schema" / "govcat.yaml").is_file() else None
 
 
 def display(path: Path, cwd: Path) -> str:

@@ -53,18 +53,17 @@ def _ordered(data: Any, class_name: str, std: standard.Standard) -> Any:
     return out
 
 
-def to_yaml(data: dict[str, Any]) -> str:
-    std = standard.load()
+def to_yaml(data: dict[str, Any], std: standard.Standard) -> str:
     body = yaml.dump(_ordered(data, "Catalog", std), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                      default_flow_style=False, width=120)
     return f"# 由 govcat convert 从工作簿生成，目录标准 {std.version}\n{body}"
 
 
-def run(source: Path, output: Path | None) -> Path:
+def run(source: Path, output: Path | None, std: standard.Standard) -> Path:
     suffix = source.suffix.lower()
     if not source.is_file():
         raise UsageError(f"文件不存在：{source}")
-    doc = loader.load(source, str(source))
+    doc = loader.load(source, str(source), std)
     fatal = [p for p in doc.problems if p.code in FATAL_CODES]
     if fatal or doc.data is None:
         first = fatal[0] if fatal else None
@@ -72,12 +71,12 @@ def run(source: Path, output: Path | None) -> Path:
         raise UsageError(f"无法读取 {source}{where}；请先运行 govcat validate {source} 查看问题")
     if suffix in workbook.WORKBOOK_SUFFIXES:
         target = output or source.with_suffix(".yaml")
-        target.write_text(to_yaml(doc.data), encoding="utf-8")
+        target.write_text(to_yaml(doc.data, std), encoding="utf-8")
     elif suffix in YAML_SUFFIXES:
         target = output or source.with_suffix(".xlsx")
         if target.suffix.lower() != ".xlsx":
             raise UsageError(f"输出文件应为 .xlsx：{target}")
-        workbook_writer.write(doc.data, target, standard.load())
+        workbook_writer.write(doc.data, target, std)
     else:
         raise UsageError(f"只能转换 .xlsx 与 .yaml/.yml 文件：{source}")
     return target

@@ -38,6 +38,7 @@ from govcat.core import paths
 from govcat.core.errors import UsageError
 from govcat.core.findings import Finding
 from govcat.publishing.generators.sql import REGISTRY, Table, ddl_meta
+from govcat.standard import Standard
 
 DEFAULT_DB = "build/govcat.db"
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
@@ -245,6 +246,12 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _schema_dir(std: Standard) -> Path:
+    """The LinkML schema the standard was generated from (its code sets' titles and sources)."""
+    own = (std.folder or Path(".")).parent / "schema"
+    return own if own.is_dir() else paths.data_root() / "schema"
+
+
 def code_sets(folder: Path) -> list[dict[str, Any]]:
     """The code-set enums of ``schema/code_sets/*.yaml`` as plain data, every scalar as written."""
     loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # BaseLoader: '010' stays '010', 'NO' stays 'NO'
@@ -261,11 +268,9 @@ def code_sets(folder: Path) -> list[dict[str, Any]]:
     return found
 
 
-def wanted_rows(docs: list[Any], departments: dict[str, dict[str, Any]], registry_dir: Path | None) -> Rows:
+def wanted_rows(docs: list[Any], departments: dict[str, dict[str, Any]], registry_dir: Path | None,
+                std: Standard) -> Rows:
     """Every row the database should hold after loading these documents, by table, in column order."""
-    from govcat import standard
-
-    std = standard.load()
     rows: Rows = {table.name: [] for table in REGISTRY if table.name != "govcat_meta"}
 
     for value, f in std.frequencies.items():
@@ -276,7 +281,7 @@ def wanted_rows(docs: list[Any], departments: dict[str, dict[str, Any]], registr
         rows["departments"].append((dept_code, _str(dept.get("name")), _str(dept.get("short_name")),
                                     _str(dept.get("level")), _str(dept.get("division")), _str(dept.get("parent"))))
 
-    sets = code_sets(paths.data_root() / "schema" / "code_sets")
+    sets = code_sets(_schema_dir(std) / "code_sets")
     names = {s["name"] for s in sets}
     for s in sets:
         rows["code_sets"].append((s["name"], s["title"], s["description"], s["standard"], s["source"],
@@ -420,8 +425,9 @@ def apply(session: Session, wanted: Rows) -> Changes:
 
 # --- the load ----------------------------------------------------------------------------------
 
-def registry_ddl(dialect: str) -> str:
-    path = paths.generated(f"sql/registry.{dialect}.sql")
+def registry_ddl(dialect: str, std: Standard) -> str:
+    """The registry DDL generated with the standard (beside its index, in `sql/`)."""
+    path = (std.folder or Path(".")) / "sql" / f"registry.{dialect}.sql"
     if not path.is_file():
         raise DatabaseError(f"缺少生成的建库语句 {path}：请先运行 govcat generate sql")
     return path.read_text(encoding="utf-8")
@@ -454,11 +460,11 @@ def load_into(db_url: str | None, outcome: Outcome) -> Result:
     """Load what a validation run read (``engine.run(..., keep_documents=True)``) in one transaction.
     Raises ``LoadRefused`` when the run found errors: nothing is written then."""
     where = target(db_url)
-    ddl = registry_ddl(where.dialect)
+    ddl = registry_ddl(where.dialect, outcome.std)
     errors = [f for f in outcome.report.findings if f.severity == "error"]
     if errors:
         raise LoadRefused(errors, outcome.report)
-    wanted = wanted_rows(outcome.docs, outcome.registry or {}, outcome.registry_dir)
+    wanted = wanted_rows(outcome.docs, outcome.registry or {}, outcome.registry_dir, outcome.std)
 
     session = connect(where)
     try:

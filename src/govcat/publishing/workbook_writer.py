@@ -72,7 +72,7 @@ def _enums(std: Standard) -> dict[str, list[str]]:
     """Field name -> allowed values, from the generated JSON Schema's enums (one source of truth)."""
     from govcat.checking import conformance
 
-    schema = conformance.schema("catalog")
+    schema = conformance.schema(std, "catalog")
     defs = schema["$defs"]
     out: dict[str, list[str]] = {}
     for class_name in ("InformationResource", "Classification", "ResourceFormat", "InformationItem", "Sharing",

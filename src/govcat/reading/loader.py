@@ -14,17 +14,19 @@ from govcat.reading import files
 from govcat.reading.sourcemap import YamlSourceMap
 from govcat.reading.text import decode
 from govcat.reading.yamlread import load_yaml_text
+from govcat.standard import Standard
 
 MAX_BYTES = 64 * 1024 * 1024
 
 
-def load(path: Path, display: str, role: str = "catalog") -> Document:
+def load(path: Path, display: str, std: Standard, role: str = "catalog") -> Document:
+    """Read one file; ``std`` gives a workbook's column titles."""
     doc = Document(path=path, display=display, role=role)
     suffix = path.suffix.lower()
     if suffix in WORKBOOK_SUFFIXES:
         from govcat.reading import workbook  # calamine and openpyxl only when a workbook is validated
 
-        return workbook.load(doc)
+        return workbook.load(doc, std)
     if suffix not in YAML_SUFFIXES:
         doc.problems.append(Problem("GC005", "", {"suffix": path.suffix or "（无）"}, Span(1, 1)))
         return doc

@@ -19,7 +19,6 @@ from govcat.core.i18n import L10n
 from govcat.core.pointer import join
 from govcat.reading.scalars import CONTROL, control_name
 from govcat.standard import Standard
-from govcat.standard import load as load_standard
 
 WORKBOOK_SUFFIXES = (".xlsx",)
 PROVIDER_SHEET, RESOURCE_SHEET, ITEM_SHEET = "提供方", "信息资源", "信息项"
@@ -163,7 +162,7 @@ class _Reader:
         return by_column
 
 
-def load(doc: Document) -> Document:
+def load(doc: Document, std: Standard) -> Document:
     """Read the workbook at ``doc.path`` into ``doc.data`` and ``doc.sourcemap``."""
     with open(doc.path, "rb") as fh:
         signature = fh.read(8)
@@ -182,7 +181,7 @@ def load(doc: Document) -> Document:
             f"cannot be opened as .xlsx (damaged, or not a workbook): {type(exc).__name__}")}, Span(1, 1)))
         return doc
     try:
-        _read(book, doc)
+        _read(book, doc, std)
         _scan_sheets(book, doc)
     finally:
         book.close()
@@ -255,8 +254,7 @@ def _cell_span(sheet: str, ref: str) -> Span:
     return Span(row, column_index_from_string(letters), sheet=sheet, cell=ref)
 
 
-def _read(book: Any, doc: Document) -> None:
-    std = load_standard()
+def _read(book: Any, doc: Document, std: Standard) -> None:
     reader = _Reader(doc, std)
     missing = [s for s in (PROVIDER_SHEET, RESOURCE_SHEET, ITEM_SHEET) if s not in book.sheet_names]
     for sheet in missing:

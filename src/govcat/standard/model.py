@@ -6,9 +6,11 @@ import json
 import re
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
+from pathlib import Path
 from typing import Any
 
 from govcat.core import paths
+from govcat.core.errors import UsageError
 
 _PUNCT = re.compile(r"[\s\u3000\W_]+", re.UNICODE)
 
@@ -45,8 +47,9 @@ class Element:
 
 
 class Standard:
-    def __init__(self, raw: dict[str, Any]) -> None:
+    def __init__(self, raw: dict[str, Any], folder: Path | None = None) -> None:
         self.raw = raw
+        self.folder = folder  # where it was generated: the JSON Schemas lie beside the index
         self.version: str = raw["version"]
         self.supported_versions: list[str] = raw["supported_versions"]
         self.classes: dict[str, Any] = raw["classes"]
@@ -78,7 +81,7 @@ class Standard:
                     raw[table][target]["min_frequency"] = minimum
         if grace_days is not None:
             raw["grace_days"] = grace_days
-        return Standard(raw)
+        return Standard(raw, self.folder)
 
     # --- frequencies -------------------------------------------------------------------------
     @cached_property
@@ -161,7 +164,17 @@ class Standard:
         return spec["title"] if spec and spec.get("title") else name
 
 
+def load(folder: Path | None = None) -> Standard:
+    """The standard generated into ``folder`` (a workspace's `generated/` or a release's folder);
+    by default the one shipped with govcat."""
+    return _load((folder or paths.data_root() / "generated").resolve())
+
+
 @cache
-def load() -> Standard:
-    with open(paths.generated("standard.json"), encoding="utf-8") as fh:
-        return Standard(json.load(fh))
+def _load(folder: Path) -> Standard:
+    path = folder / "standard.json"
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return Standard(json.load(fh), folder)
+    except FileNotFoundError:
+        raise UsageError(f"找不到生成的标准索引 {path}：请先运行 govcat generate") from None

@@ -531,13 +531,12 @@ def exchange_table_for(root: Path, code: str, dialect: str) -> str:
     if not catalogs.is_dir():
         raise UsageError(f"找不到目录文件夹：{catalogs}")
     wanted = code.strip()
-    std_path = root / "generated" / "standard.json"
-    std_raw = json.loads(std_path.read_text(encoding="utf-8")) if std_path.is_file() else standard.load().raw
+    std = standard.load(root / "generated")
     ws = discover([catalogs], None)
     for path in ws.catalogs:
-        doc = loader.load(path, display(path, root))
+        doc = loader.load(path, display(path, root), std)
         data = obj(doc.data)
         for resource in data.get("resources") or []:
             if isinstance(resource, dict) and resource.get("code") == wanted:
-                return exchange_table(resource, obj(data.get("provider")), std_raw["elements"], dialect)
+                return exchange_table(resource, obj(data.get("provider")), std.raw["elements"], dialect)
     raise UsageError(f"信息资源代码 {wanted} 不在任何目录中（已查找 {display(catalogs, Path.cwd())}）")
