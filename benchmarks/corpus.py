@@ -189,6 +189,15 @@ DEFECTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _publish_after(copy: dict[str, Any], original: dict[str, Any]) -> None:
+    """A planted copy is published no earlier than its original: the earliest published resource
+    holds a code or a name, so GC203 / GC204 are reported on the copy."""
+    if isinstance(copy["published_on"], date) and isinstance(original["published_on"], date):
+        copy["published_on"] = max(copy["published_on"], original["published_on"])
+        if isinstance(copy.get("last_updated_on"), date):
+            copy["last_updated_on"] = max(copy["last_updated_on"], copy["published_on"])
+
+
 # --- the standard ----------------------------------------------------------------------------------
 
 @dataclass
@@ -551,6 +560,7 @@ class Defects:
             if target is None:
                 return None
             res["code"] = target["code"]
+            _publish_after(res, target)
         elif kind == "personal-data-opened":
             if sharing["type"] == "不予共享" or not any(i["element"] in std.personal for i in items):
                 return None
@@ -578,6 +588,7 @@ class Defects:
                 return None
             earlier = same_provider[-1]["name"]
             res["name"] = earlier[:2] + " " + earlier[2:]
+            _publish_after(res, same_provider[-1])
         elif kind == "code-classification-mismatch":
             first = res["code"][0]
             res["code"] = ("3" if first != "3" else "2") + res["code"][1:]

@@ -95,13 +95,15 @@ def main() -> None:
 @click.option("--ignore", multiple=True, metavar="CODES", help="不运行这些规则（代码或前缀，逗号分隔）。")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="消息语言。")
 @click.option("--changed-since", metavar="REV", help="只报告自该 git 版本以来新增或改动的记录上的发现。")
+@click.option("--isolated", is_flag=True,
+              help="只按给出的文件校验，不读取所在工作区的其他目录作为跨目录规则的上下文。")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
               help="并行读取和校验文件的进程数（默认：目录较大时每个 CPU 核一个，较小时单进程）。")
 @_guard
 @_workspace
 def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date, registry: Path | None,
              fail_on: str, select: tuple[str, ...], ignore: tuple[str, ...], lang: str,
-             changed_since: str | None, jobs: int | None, workspace: Workspace) -> int:
+             changed_since: str | None, isolated: bool, jobs: int | None, workspace: Workspace) -> int:
     """校验目录文件或文件夹（默认 ./catalogs）。"""
     from govcat.checking.engine import Settings
     from govcat.checking.engine import validate as run_validation
@@ -109,7 +111,7 @@ def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date
 
     settings = Settings(paths=list(paths) or [Path("catalogs")], as_of=as_of, registry=registry,
                         select=_codes(select), ignore=_codes(ignore), lang=lang, changed_since=changed_since,
-                        jobs=jobs, workspace=workspace)
+                        jobs=jobs, workspace=workspace, isolated=isolated)
     report = run_validation(settings)
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"

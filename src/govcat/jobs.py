@@ -29,7 +29,7 @@ def validate(catalogs: list[Path], as_of: date, cwd: Path | None = None, *, with
     checked = catalogs
     if with_registry:
         ws = discover(catalogs, None)
-        checked = catalogs if ws.registry_in_scope else [*catalogs, ws.registry]
+        checked = catalogs if ws.registry_in_scope or ws.registry is None else [*catalogs, ws.registry]
     settings = engine.Settings(paths=checked, as_of=as_of, cwd=cwd or Path.cwd(), workspace=workspace)
     return engine.run(settings, keep_documents=True)
 

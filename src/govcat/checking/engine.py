@@ -47,6 +47,7 @@ class Settings:
     use_config: bool = True
     jobs: int | None = None  # worker processes for stage 1; None: one per available core
     workspace: Workspace | None = None  # the standards repository; None: the one the current directory is in
+    isolated: bool = False  # validate the given files alone, without the rest of their workspace as context
 
 
 def active_rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
@@ -76,34 +77,41 @@ def validate(settings: Settings) -> Report:
 
 def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
     rules = active_rules(settings.select, settings.ignore)
-    ws = discover(settings.paths, settings.registry)
+    ws = discover(settings.paths, settings.registry, isolated=settings.isolated)
     workspace = settings.workspace or locate(None, settings.cwd)
     std = standard.load(workspace.generated)
     cfg_path = config.find(ws.start) if settings.use_config else None
     cfg = config.load(cfg_path, display(cfg_path, settings.cwd) if cfg_path else "", {r.code for r in RULES},
                       set(std.frequencies))
     std = std.with_policy(cfg.min_frequency, cfg.grace_days)
-    registry = stage.load(ws.registry, settings.cwd, std, role="registry")
-    ctx = Context(std=std, as_of=settings.as_of, registry=registry_table(registry), registry_dir=ws.registry_dir)
+    # Without a registry (a department's file outside any workspace) registration is not judged:
+    # the province's registry is its data, not part of the standard (the report says so).
+    registry = stage.load(ws.registry, settings.cwd, std, role="registry") if ws.registry is not None else None
+    ctx = Context(std=std, as_of=settings.as_of, registry=registry_table(registry) if registry else None,
+                  registry_dir=ws.registry_dir)
 
     file_rules = [r for r in rules if r.scope == "file"]
     results = workers.check_files(ws.catalogs, settings.cwd, file_rules, ctx, settings.lang, keep_documents,
                                   settings.jobs)
     docs = [result.doc for result in results]
-    ctx = replace(ctx, index=index.build(docs))
+    # The rest of the workspace: read for the cross-catalog rules only (no file-scope rule runs
+    # there, and nothing is reported there), so a department's folder is judged as in the whole.
+    context = workers.check_files(ws.context, settings.cwd, [], ctx, settings.lang, False, settings.jobs)
+    ctx = replace(ctx, index=index.build(docs + [result.doc for result in context]))
     workspace_rules = [r for r in rules if r.scope == "workspace"]
     findings = [f for result in results for f in result.findings]
     for doc in docs:
         findings.extend(stage.run_rules(workspace_rules, doc, ctx, settings.lang))
-    if ws.registry_in_scope:
+    if ws.registry_in_scope and registry is not None:
         findings.extend(stage.run_rules(rules, registry, ctx, settings.lang))
 
     report = Report(standard_version=std.version, as_of=settings.as_of.isoformat(), lang=settings.lang,
                     files=len(docs) + ws.registry_in_scope, resources=sum(r.resources for r in results),
-                    items=sum(r.items for r in results))
-    checked = [*docs, registry] if ws.registry_in_scope else docs
+                    items=sum(r.items for r in results), context_files=len(context),
+                    registry=registry.display if registry is not None else None)
+    checked = [*docs, registry] if ws.registry_in_scope and registry is not None else docs
     report.paths = [doc.display for doc in checked]
-    findings, config_doc = _apply_config(findings, cfg, settings)
+    findings, config_doc = _apply_config(findings, cfg, settings, partial=bool(ws.context))
     if config_doc is not None:
         findings.extend(stage.run_rules(rules, config_doc, ctx, settings.lang))
     if settings.changed_since:
@@ -115,10 +123,12 @@ def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
     return Outcome(report, docs, ctx.registry, std, ws.registry_dir)
 
 
-def _apply_config(findings: list[Finding], cfg: config.Config, settings: Settings
+def _apply_config(findings: list[Finding], cfg: config.Config, settings: Settings, *, partial: bool
                   ) -> tuple[list[Finding], Document | None]:
     """Severity overrides, per-path ignores and waivers. Waivers that expired or matched nothing
-    become problems of the configuration file, reported by GC007 / GC008 at the waiver."""
+    become problems of the configuration file, reported by GC007 / GC008 at the waiver — only when
+    the whole workspace is validated (``partial``: a waiver for another department's files matches
+    nothing in this run without being unused)."""
     if cfg.file is None:
         return findings, None
     base = cfg.file.resolve().parent
@@ -136,6 +146,8 @@ def _apply_config(findings: list[Finding], cfg: config.Config, settings: Setting
             used.add(waiver)
             continue
         kept.append(replace(f, severity=level) if level != f.severity else f)
+    if partial:
+        return kept, None
     doc = Document(path=cfg.file, display=cfg.display, role="config", sourcemap=None)
     for i, w in enumerate(cfg.waivers):
         target = w.resource or w.path or ""

@@ -49,17 +49,23 @@ def build(docs: list[Document]) -> Index:
         if doc.role != "catalog":
             continue
         provider = provider_code(doc)
-        for entry in entries(doc):
-            ref = Ref(doc, entry.pointer, entry.code, entry.name, provider)
-            if entry.code:
-                index.codes[entry.code].append(ref)
-            if entry.normalised is not None:
-                index.names[(provider or "", entry.normalised)].append(ref)
-            refs.append((entry, ref))
-    # 一数多源 is reported on the later-published resource, whatever order the files were given in.
-    refs.sort(key=lambda r: (r[0].published_on, r[1].provider or "", r[1].code or "", r[1].doc.display, r[1].pointer))
+        refs.extend((entry, Ref(doc, entry.pointer, entry.code, entry.name, provider)) for entry in entries(doc))
+    # The first occurrence of a code or a name is the earliest published one, and 一数多源 is reported
+    # on the later-published resource, whatever order the files were given or read in: a department
+    # that copies a code, validating only its own folder, gets the finding on its own copy.
+    refs.sort(key=_published_first)
+    for entry, ref in refs:
+        if entry.code:
+            index.codes[entry.code].append(ref)
+        if entry.normalised is not None:
+            index.names[(ref.provider or "", entry.normalised)].append(ref)
     _cross_department(index, refs)
     return index
+
+
+def _published_first(row: tuple[Entry, Ref]) -> tuple[str, str, str, str, int]:
+    entry, ref = row
+    return (entry.published_on, ref.provider or "", ref.code or "", ref.doc.display, int(entry.pointer.rsplit("/", 1)[1]))
 
 
 class Entry(NamedTuple):

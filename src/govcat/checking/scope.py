@@ -3,24 +3,26 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from govcat.core.errors import UsageError
 from govcat.core.fields import REGISTRY_NAME, WORKBOOK_SUFFIXES, YAML_SUFFIXES
-from govcat.core.paths import shipped_registry
 
 
 @dataclass
 class Workspace:
     catalogs: list[Path]
-    registry: Path
+    registry: Path | None  # None: no registry found, registration is not judged
     registry_in_scope: bool  # validate the registry itself and report its findings
     start: Path  # the deepest folder holding every validated path: config and registry are searched upward
+    # The workspace's other catalogs, read as context for the cross-catalog rules when only part of
+    # the workspace is validated (a department's folder, the files pre-commit passes).
+    context: list[Path] = field(default_factory=list)
 
     @property
-    def registry_dir(self) -> Path:
-        return self.registry.resolve().parent
+    def registry_dir(self) -> Path | None:
+        return self.registry.resolve().parent if self.registry is not None else None
 
 
 def _files_in(folder: Path) -> list[Path]:
@@ -45,7 +47,10 @@ def _nearest_registry(start: Path) -> Path | None:
     return None
 
 
-def discover(paths: list[Path], registry: Path | None) -> Workspace:
+def discover(paths: list[Path], registry: Path | None, *, isolated: bool = False) -> Workspace:
+    """The files to check and the registry to use. Paths inside a workspace (the folder holding
+    `departments.yaml`, usually `catalogs/`) get the workspace's other catalogs as context, unless
+    ``isolated`` or an explicit ``registry`` says that they stand alone."""
     catalogs: list[Path] = []
     registries: list[Path] = []
     for path in paths:
@@ -70,7 +75,12 @@ def discover(paths: list[Path], registry: Path | None) -> Workspace:
     if registries:
         return Workspace(_unique(catalogs), registries[0], True, common)
     found = _nearest_registry(common)
-    return Workspace(_unique(catalogs), found or shipped_registry(), False, common)
+    selected = _unique(catalogs)
+    context: list[Path] = []
+    if found is not None and not isolated:
+        chosen = {p.resolve() for p in selected}
+        context = [p for p in _files_in(found.parent) if p.resolve() not in chosen and p.resolve() != found.resolve()]
+    return Workspace(selected, found, False, common, context)
 
 
 def _unique(paths: list[Path]) -> list[Path]:

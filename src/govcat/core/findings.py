@@ -54,6 +54,8 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)  # every file validated, clean ones too
     changed_since: dict[str, Any] | None = None  # {"revision", "left_out"} with --changed-since
+    context_files: int = 0  # other files of the workspace read for the cross-catalog rules
+    registry: str | None = None  # the department registry the run judged registration against; None: none found
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -65,7 +67,8 @@ class Report:
             "as_of": self.as_of,
             "summary": {"files": self.files, "resources": self.resources, "items": self.items,
                         "error": self.count("error"), "warning": self.count("warning"),
-                        "info": self.count("info")},
+                        "info": self.count("info"), "context_files": self.context_files,
+                        "registry": self.registry},
             "findings": [f.as_dict() for f in self.findings],
             **({"changed_since": self.changed_since} if self.changed_since else {}),
         }

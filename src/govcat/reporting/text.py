@@ -42,6 +42,9 @@ def render(report: Report, color: bool = False) -> str:
     else:
         summary = (f"共 {report.files} 个文件、{report.resources} 条信息资源、{report.items} 个信息项："
                    f"{e} 个错误，{w} 个警告，{i} 个提示")
+    if report.context_files:
+        summary += (f" (with {report.context_files} other files of the workspace read for context)"
+                    if report.lang == "en" else f"（另读取工作区其余 {report.context_files} 个文件作为上下文）")
     if report.changed_since:
         left, rev = report.changed_since["left_out"], report.changed_since["revision"]
         summary += (f" (changes since {rev}; {left} findings on unchanged records left out)" if report.lang == "en"
@@ -49,4 +52,8 @@ def render(report: Report, color: bool = False) -> str:
     elif not report.findings:
         summary += "  ✓" if report.lang == "en" else "，全部通过 ✓"
     lines.append(click.style(summary, bold=True) if color else summary)
+    if report.registry is None and report.files:
+        lines.append("Provider registration was not checked: no department registry was found (give one with "
+                     "--registry FILE or `registry:` in .govcat.yaml)" if report.lang == "en" else
+                     "未检查提供方登记：没有找到提供方名录（可用 --registry 文件 或 .govcat.yaml 中的 registry 指定）")
     return "\n".join(lines) + "\n"

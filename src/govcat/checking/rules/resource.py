@@ -94,7 +94,9 @@ def resource_code_classification_mismatch(doc: Document, ctx: Context) -> Iterat
       scope="workspace")
 def duplicate_resource_code(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
-    信息资源代码在本次校验的所有目录（所有部门、所有文件）中是否唯一。第一次出现之后的每一处都会报告。
+    信息资源代码在工作区的所有目录（所有部门、所有文件）中是否唯一。以发布日期最早的一处为准
+    （同一天发布时按提供方代码和文件排序），其余每一处都会报告，并指出最早的那一处。
+    只校验部分文件时（例如本部门的文件夹），工作区其余目录同样参与比较。
 
     ## 为什么
     代码是资源的唯一标识；重复的代码让共享申请、挂接和统计指向错误的资源。
@@ -103,7 +105,7 @@ def duplicate_resource_code(doc: Document, ctx: Context) -> Iterator[Hit]:
     两个文件中都有 `code: "307001001/000001"`。
 
     ## 修正
-    为后登记的资源分配新的顺序码。
+    为后登记的资源分配新的顺序码；照抄其他部门的资源时，改为用 related_codes 关联它。
     """
     for pointer, res in resources(doc):
         code = text(res.get("code"))
@@ -159,7 +161,8 @@ def unknown_related_resource(doc: Document, ctx: Context) -> Iterator[Hit]:
     ```
 
     ## 修正
-    改成正确的代码，或删除已撤销资源的关联。校验单个文件时请同时给出被关联资源所在的目录。
+    改成正确的代码，或删除已撤销资源的关联。只校验部分文件（例如本部门的文件夹）时，
+    所在工作区的其余目录自动作为上下文参与判断；`--isolated` 则只看给出的文件。
     """
     for pointer, res in resources(doc):
         for i, code in enumerate(items_of(res.get("related_codes"))):
