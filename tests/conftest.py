@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import base64
+import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -16,6 +19,11 @@ from govcat.checking.engine import Settings, validate
 from govcat.core.findings import Report
 
 REPO = Path(__file__).resolve().parents[1]
+# Commands the tests run keep their incremental cache out of the checkout (and out of the way of
+# the tests that look for `.govcat_cache/` where a user would find it).
+_CACHE = tempfile.mkdtemp(prefix="govcat-test-cache-")
+os.environ.setdefault("GOVCAT_CACHE_DIR", _CACHE)
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 AS_OF = date(2026, 11, 22)
 
 TEST_REGISTRY = """\

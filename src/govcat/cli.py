@@ -95,6 +95,9 @@ def main() -> None:
 @click.option("--ignore", multiple=True, metavar="CODES", help="不运行这些规则（代码或前缀，逗号分隔）。")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="消息语言。")
 @click.option("--changed-since", metavar="REV", help="只报告自该 git 版本以来新增或改动的记录上的发现。")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), metavar="DIR", envvar="GOVCAT_CACHE_DIR",
+              help="增量校验缓存的文件夹（默认：工作区根目录下的 .govcat_cache/）。")
+@click.option("--no-cache", is_flag=True, envvar="GOVCAT_NO_CACHE", help="不读也不写增量校验缓存。")
 @click.option("--isolated", is_flag=True,
               help="只按给出的文件校验，不读取所在工作区的其他目录作为跨目录规则的上下文。")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
@@ -103,7 +106,8 @@ def main() -> None:
 @_workspace
 def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date, registry: Path | None,
              fail_on: str, select: tuple[str, ...], ignore: tuple[str, ...], lang: str,
-             changed_since: str | None, isolated: bool, jobs: int | None, workspace: Workspace) -> int:
+             changed_since: str | None, cache_dir: Path | None, no_cache: bool, isolated: bool, jobs: int | None,
+             workspace: Workspace) -> int:
     """校验目录文件或文件夹（默认 ./catalogs）。"""
     from govcat.checking.engine import Settings
     from govcat.checking.engine import validate as run_validation
@@ -111,7 +115,7 @@ def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date
 
     settings = Settings(paths=list(paths) or [Path("catalogs")], as_of=as_of, registry=registry,
                         select=_codes(select), ignore=_codes(ignore), lang=lang, changed_since=changed_since,
-                        jobs=jobs, workspace=workspace, isolated=isolated)
+                        jobs=jobs, workspace=workspace, isolated=isolated, cache=not no_cache, cache_dir=cache_dir)
     report = run_validation(settings)
     if fmt == "auto":
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"

@@ -19,8 +19,8 @@ from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
-from govcat import standard
-from govcat.checking import config, index, stage, workers
+from govcat import __version__, standard
+from govcat.checking import cache, config, index, stage, workers
 from govcat.checking.changes import find as find_changes
 from govcat.checking.outcome import Outcome
 from govcat.checking.rules import RULES, Rule
@@ -48,6 +48,10 @@ class Settings:
     jobs: int | None = None  # worker processes for stage 1; None: one per available core
     workspace: Workspace | None = None  # the standards repository; None: the one the current directory is in
     isolated: bool = False  # validate the given files alone, without the rest of their workspace as context
+    # The incremental cache of stage-1 results (cache.py): used when True, in `cache_dir` or else in
+    # `.govcat_cache/` at the workspace root. Off by default for library callers; the CLI turns it on.
+    cache: bool = False
+    cache_dir: Path | None = None
 
 
 def active_rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
@@ -91,12 +95,16 @@ def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
                   registry_dir=ws.registry_dir)
 
     file_rules = [r for r in rules if r.scope == "file"]
-    results = workers.check_files(ws.catalogs, settings.cwd, file_rules, ctx, settings.lang, keep_documents,
-                                  settings.jobs)
+    store = None
+    if settings.cache and not keep_documents:
+        store = _cache(settings, ws, workspace, std, cfg_path, file_rules)
+    results = _stage_one(ws.catalogs, file_rules, ctx, settings, keep_documents, store)
     docs = [result.doc for result in results]
     # The rest of the workspace: read for the cross-catalog rules only (no file-scope rule runs
     # there, and nothing is reported there), so a department's folder is judged as in the whole.
-    context = workers.check_files(ws.context, settings.cwd, [], ctx, settings.lang, False, settings.jobs)
+    context = _stage_one(ws.context, [], ctx, settings, False, store, also=file_rules)
+    if store is not None:
+        store.prune()
     ctx = replace(ctx, index=index.build(docs + [result.doc for result in context]))
     workspace_rules = [r for r in rules if r.scope == "workspace"]
     findings = [f for result in results for f in result.findings]
@@ -121,6 +129,51 @@ def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
         findings = kept
     report.findings = sorted(findings, key=Finding.sort_key)
     return Outcome(report, docs, ctx.registry, std, ws.registry_dir)
+
+
+def _stage_one(paths: list[Path], rules: list[Rule], ctx: Context, settings: Settings, keep: bool,
+               store: cache.Cache | None, also: list[Rule] | None = None) -> list[stage.FileResult]:
+    """Stage 1 of every file, from the cache where an entry is there, in workers for the rest.
+    ``also``: another rule set whose entries serve as well (a checked file's entry holds the summary
+    a context file needs)."""
+    if store is None:
+        return workers.check_files(paths, settings.cwd, rules, ctx, settings.lang, keep, settings.jobs)
+    # Entries of different rule sets are kept apart: the rule codes are in the salt.
+    salted = cache.Cache(store.folder, cache.digest(store.salt, ",".join(r.code for r in rules)))
+    shown = [display(path, settings.cwd) for path in paths]
+    contents = [cache.file_digest(path) for path in paths]
+    keys = [salted.key(path, name, content) for path, name, content in zip(paths, shown, contents, strict=True)]
+    found = [salted.get(key, path, name) for key, path, name in zip(keys, paths, shown, strict=True)]
+    if also is not None:
+        other = cache.Cache(store.folder, cache.digest(store.salt, ",".join(r.code for r in also)))
+        for i, result in enumerate(found):
+            if result is None:
+                found[i] = other.get(other.key(paths[i], shown[i], contents[i]), paths[i], shown[i])
+    missing = [i for i, result in enumerate(found) if result is None]
+    computed = workers.check_files([paths[i] for i in missing], settings.cwd, rules, ctx, settings.lang, False,
+                                   settings.jobs)
+    for i, result in zip(missing, computed, strict=True):
+        salted.put(keys[i], result)
+        found[i] = result
+    store.written += salted.written
+    return [result for result in found if result is not None]
+
+
+def _cache(settings: Settings, ws: Any, workspace: Workspace, std: standard.Standard, cfg_path: Path | None,
+           rules: list[Rule]) -> cache.Cache | None:
+    """The cache of this run, salted with everything a file's stage-1 result depends on."""
+    root = workspace.root or (ws.registry_dir.parent if ws.registry_dir is not None else None)
+    folder = cache.folder_for(settings.cache_dir, [root])
+    if folder is None:
+        return None
+    folder_of_std = std.folder or Path(".")
+    salt = cache.digest(
+        __version__, str(cache.FORMAT), settings.as_of.isoformat(), settings.lang, str(settings.cwd.resolve()),
+        *(cache.file_digest(folder_of_std / name) for name in ("standard.json", "catalog.schema.json")),
+        str(cfg_path.resolve()) if cfg_path else "", cache.file_digest(cfg_path),
+        str(ws.registry_dir or ""), cache.file_digest(ws.registry),
+    )
+    return cache.Cache(folder, salt)
 
 
 def _apply_config(findings: list[Finding], cfg: config.Config, settings: Settings, *, partial: bool

@@ -1,0 +1,163 @@
+"""The incremental cache: each file's stage-1 result, kept between runs.
+
+A file's result (its findings from the file-scope rules, and the summary the workspace rules read)
+depends on the file's bytes, where it lies and how it is shown, and on everything the rules read:
+the standard, the configuration, the registry, the as-of date, the language and the rules chosen.
+An entry is keyed by a digest of all of these, so a warm run gives the same report as a cold one
+byte for byte, and the workspace rules always run again from the summaries.
+
+Entries are JSON, never pickle: a cache folder is a place other processes and people write to, and
+JSON cannot run code. An entry that does not parse, has the wrong shape or carries another key is
+ignored and recomputed, never trusted. Writes go to a temporary file renamed into place, so two runs
+at once never see half an entry and no lock is held across a run. The folder is kept under a size
+bound by removing the entries least recently written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from govcat.checking.index import Entry
+from govcat.checking.stage import FileResult
+from govcat.core.access import memo
+from govcat.core.document import Document
+from govcat.core.findings import Finding
+from govcat.reading import files
+from govcat.reading.sourcemap import YamlSourceMap
+from govcat.reading.workbook import SheetSourceMap
+
+FORMAT = 1
+DIRNAME = ".govcat_cache"
+MAX_BYTES = 512 << 20  # the folder's bound; a province's summaries take a few tens of MiB
+_MAX_FILE = 1 << 30  # files larger than the loader's limit are refused by it anyway
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))  # length-prefixed: no two part lists hash alike
+        h.update(data)
+    return h.hexdigest()
+
+
+def file_digest(path: Path | None) -> str:
+    """The digest of a file's bytes; a file that cannot be read has a digest of its own kind."""
+    if path is None:
+        return "none"
+    problems: list[Any] = []
+    raw = files.read(path, _MAX_FILE, problems)
+    return digest(raw) if raw is not None else "unreadable:" + ",".join(p.code for p in problems)
+
+
+class Cache:
+    def __init__(self, folder: Path, salt: str) -> None:
+        self.folder = folder
+        self.salt = salt  # everything but the file itself that the result depends on
+        self.written = 0
+
+    def key(self, path: Path, display: str, content: str) -> str:
+        """The key of one file's entry; ``content``: the `file_digest` of its bytes."""
+        return digest(self.salt, str(path.resolve()), display, content)
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str, path: Path, display: str) -> FileResult | None:
+        try:
+            with open(self._path(key), encoding="utf-8") as fh:
+                entry = json.load(fh)
+            if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
+                return None
+            return _result(entry, path, display)
+        except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return None  # missing, corrupt or foreign: computed again
+
+    def put(self, key: str, result: FileResult) -> None:
+        try:
+            text = json.dumps({"format": FORMAT, "key": key, **_entry(result)}, ensure_ascii=False,
+                              allow_nan=False)
+        except (TypeError, ValueError):
+            return  # a value JSON cannot hold: this file is simply not cached
+        target = self._path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.replace(tmp, target)
+            self.written += 1
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+    def prune(self, limit: int = MAX_BYTES) -> None:
+        """Keep the folder under ``limit`` bytes, removing the entries written longest ago."""
+        if not self.written:
+            return
+        try:
+            entries = [(p.stat().st_mtime, p.stat().st_size, p) for p in self.folder.glob("*/*.json")]
+        except OSError:
+            return
+        total = sum(size for _, size, _ in entries)
+        for _, size, path in sorted(entries):
+            if total <= limit:
+                break
+            with contextlib.suppress(OSError):
+                path.unlink()
+            total -= size
+
+
+def _entry(result: FileResult) -> dict[str, Any]:
+    doc = result.doc
+    smap = doc.sourcemap
+    return {
+        "findings": [_finding(f) for f in result.findings],
+        "resources": result.resources, "items": result.items,
+        "role": doc.role, "data": doc.data,
+        "sheet": smap.cells if isinstance(smap, SheetSourceMap) else None,
+        "yaml": isinstance(smap, YamlSourceMap),
+        "entries": [[*e[:5], sorted(e.elements), list(e.keys), e.published_on]
+                    for e in memo(doc, "index", list)],
+    }
+
+
+_FINDING_FIELDS = ("code", "name", "severity", "message", "file", "line", "column", "end_line", "end_column",
+                   "pointer", "sheet", "cell", "record")
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    return {name: getattr(f, name) for name in _FINDING_FIELDS}
+
+
+def _result(entry: dict[str, Any], path: Path, display: str) -> FileResult:
+    if entry["sheet"] is not None:
+        smap: Any = SheetSourceMap()
+        smap.cells = {k: (str(s), int(r), int(c)) for k, (s, r, c) in entry["sheet"].items()}
+    else:
+        smap = YamlSourceMap(path=path) if entry["yaml"] else None
+    doc = Document(path=path, display=display, role=str(entry["role"]), data=entry["data"], sourcemap=smap,
+                   summary=True)
+    entries = [Entry(p, code, name, normalised, item, frozenset(elements), tuple(int(k) for k in keys), str(published))
+               for p, code, name, normalised, item, elements, keys, published in entry["entries"]]
+    memo(doc, "index", lambda: entries)
+    findings = [Finding(**{name: f[name] for name in _FINDING_FIELDS}) for f in entry["findings"]]
+    return FileResult(doc, findings, int(entry["resources"]), int(entry["items"]))
+
+
+def folder_for(explicit: Path | None, roots: Iterable[Path | None]) -> Path | None:
+    """`--cache-dir`, else `.govcat_cache/` in the first workspace root known (the standards
+    repository, or the folder holding `catalogs/`); None: nowhere to keep one."""
+    if explicit is not None:
+        return explicit
+    for root in roots:
+        if root is not None:
+            return root / DIRNAME
+    return None
