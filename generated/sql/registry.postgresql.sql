@@ -1,6 +1,6 @@
 -- 本文件由 `govcat generate sql` 生成，请勿手工编辑。
 -- 政务数据目录库（PostgreSQL）：提供方名录、更新周期、代码集、数据元、信息资源与信息项。
--- 标准版本 1.0，结构版本 98d471f3cb5f。手工建库：psql -v ON_ERROR_STOP=1 --single-transaction -f registry.postgresql.sql；`govcat load` 会在空库中自动建库。
+-- 标准版本 1.0.0，结构版本 98d471f3cb5f。手工建库：psql -v ON_ERROR_STOP=1 --single-transaction -f registry.postgresql.sql；`govcat load` 会在空库中自动建库。
 
 CREATE TABLE govcat_meta (
     key VARCHAR(64) NOT NULL,
@@ -283,4 +283,4 @@ COMMENT ON COLUMN items.description IS '说明';
 
 INSERT INTO govcat_meta (key, value) VALUES
     ('schema_version', '98d471f3cb5f'),
-    ('standard_version', '1.0');
+    ('standard_version', '1.0.0');

@@ -1,6 +1,6 @@
 -- 本文件由 `govcat generate sql` 生成，请勿手工编辑。
 -- 政务数据目录库（SQLite）：提供方名录、更新周期、代码集、数据元、信息资源与信息项。
--- 标准版本 1.0，结构版本 98d471f3cb5f。手工建库：sqlite3 govcat.db < registry.sqlite.sql；外键需要每个连接执行 PRAGMA foreign_keys = ON；`govcat load` 会在空库中自动建库。
+-- 标准版本 1.0.0，结构版本 98d471f3cb5f。手工建库：sqlite3 govcat.db < registry.sqlite.sql；外键需要每个连接执行 PRAGMA foreign_keys = ON；`govcat load` 会在空库中自动建库。
 
 CREATE TABLE govcat_meta (  -- 目录库元数据（标准版本、结构版本）
     key VARCHAR(64) NOT NULL,  -- 键
@@ -184,4 +184,4 @@ CREATE INDEX items_element_id_idx ON items (element_id);
 
 INSERT INTO govcat_meta (key, value) VALUES
     ('schema_version', '98d471f3cb5f'),
-    ('standard_version', '1.0');
+    ('standard_version', '1.0.0');

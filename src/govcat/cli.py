@@ -277,6 +277,44 @@ def report(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date, 
 
 
 @main.command()
+@click.option("--from", "from_", metavar="REV|PATH|VERSION", help="旧版本：已发布的版本、标准仓库文件夹或 git 版本（默认最新发布的版本）。")
+@click.option("--to", metavar="REV|PATH|VERSION", help="新版本（默认工作区当前的标准）。")
+@click.option("--impact", is_flag=True, help="在两个版本下分别校验目录（默认 catalogs/，或给出的路径），列出新增和消失的发现。")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["breaking", "compatible", "editorial"]), default="breaking",
+              show_default=True, help="存在该类别或更严重的变更时以 1 退出。")
+@click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是标准输出。")
+@click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="--impact 的判定日期（默认今天）。")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@_guard
+@_workspace
+def diff(from_: str | None, to: str | None, impact: bool, paths: tuple[Path, ...], fmt: str, fail_on: str,
+         output: Path | None, as_of: date, lang: str, workspace: Workspace) -> int:
+    """比较标准的两个版本：每项变更的代码、类别（破坏性/兼容/编辑性）与要求的版本升级；--impact 列出对目录的影响。"""
+    from govcat.lifecycle import render, sources
+    from govcat.lifecycle.impact import effects
+    from govcat.standard.diff import at_least, compare
+
+    if paths and not impact:
+        raise UsageError("给出路径时请同时使用 --impact")
+    with sources.scratch() as scratch:
+        old = sources.resolve(from_, workspace, Path(scratch), default="latest")
+        new = sources.resolve(to, workspace, Path(scratch), default="working")
+        result = compare(old.model, new.model)
+        found = None
+        if impact:
+            catalogs = list(paths) or [(workspace.root or Path.cwd()) / "catalogs"]
+            found = effects(catalogs, old.folder, new.folder, workspace, as_of, lang)
+        rendered = render.render(fmt, result, found, lang)
+    if output is not None:
+        output.write_text(rendered, encoding="utf-8")
+    else:
+        click.echo(rendered, nl=False)
+    return 1 if any(at_least(c.klass, fail_on) for c in result.changes) else 0
+
+
+@main.command()
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="更新及时性的判定日期（默认今天）。")
 @_guard
 @_workspace

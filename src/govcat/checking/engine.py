@@ -32,6 +32,7 @@ from govcat.core.errors import UsageError
 from govcat.core.findings import Finding, Report
 from govcat.core.paths import display
 from govcat.core.workspace import Workspace, locate
+from govcat.standard.library import Library, releases
 
 
 @dataclass
@@ -52,6 +53,9 @@ class Settings:
     # `.govcat_cache/` at the workspace root. Off by default for library callers; the CLI turns it on.
     cache: bool = False
     cache_dir: Path | None = None
+    # Validate against the standard generated in this folder, whatever version the catalogs declare
+    # (`govcat diff --impact` compares two versions this way); None: the workspace's, by version.
+    edition: Path | None = None
 
 
 def active_rules(select: tuple[str, ...], ignore: tuple[str, ...]) -> list[Rule]:
@@ -83,7 +87,7 @@ def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
     rules = active_rules(settings.select, settings.ignore)
     ws = discover(settings.paths, settings.registry, isolated=settings.isolated)
     workspace = settings.workspace or locate(None, settings.cwd)
-    std = standard.load(workspace.generated)
+    std = standard.load(settings.edition or workspace.generated)
     cfg_path = config.find(ws.start) if settings.use_config else None
     cfg = config.load(cfg_path, display(cfg_path, settings.cwd) if cfg_path else "", {r.code for r in RULES},
                       set(std.frequencies))
@@ -92,7 +96,8 @@ def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
     # the province's registry is its data, not part of the standard (the report says so).
     registry = stage.load(ws.registry, settings.cwd, std, role="registry") if ws.registry is not None else None
     ctx = Context(std=std, as_of=settings.as_of, registry=registry_table(registry) if registry else None,
-                  registry_dir=ws.registry_dir)
+                  registry_dir=ws.registry_dir,
+                  library=Library(std, {} if settings.edition else releases(workspace.data)))
 
     file_rules = [r for r in rules if r.scope == "file"]
     store = None
@@ -172,6 +177,7 @@ def _cache(settings: Settings, ws: Any, workspace: Workspace, std: standard.Stan
         *(cache.file_digest(folder_of_std / name) for name in ("standard.json", "catalog.schema.json")),
         str(cfg_path.resolve()) if cfg_path else "", cache.file_digest(cfg_path),
         str(ws.registry_dir or ""), cache.file_digest(ws.registry),
+        *(cache.file_digest(folder / "standard.json") for folder in releases(workspace.data).values()),
     )
     return cache.Cache(folder, salt)
 

@@ -5,19 +5,20 @@ Also the one place where a rule's hits become located findings (`run_rules`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from govcat.checking import conformance, summary
 from govcat.checking.rules.base import Context, Hit, Rule
 from govcat.core.access import items_of, obj, resources
-from govcat.core.document import Document, Span, resolve
+from govcat.core.document import Document, Place, Span, resolve
 from govcat.core.findings import Finding
 from govcat.core.paths import display
 from govcat.core.pointer import split
 from govcat.reading import loader
 from govcat.standard import Standard
+from govcat.standard.library import Library
 
 
 def _record(doc: Document, pointer: str) -> dict[str, Any] | None:
@@ -31,12 +32,14 @@ def _record(doc: Document, pointer: str) -> dict[str, Any] | None:
     return {"code": code if isinstance(code, str) else None, "name": name if isinstance(name, str) else None}
 
 
-def _finding(rule: Rule, hit: Hit, doc: Document, lang: str) -> Finding:
+def _finding(rule: Rule, hit: Hit, doc: Document, ctx: Context, lang: str) -> Finding:
     # A document with nothing to point at (an empty file) is located at its start.
     span: Span | None = hit.span or resolve(doc.sourcemap, hit.pointer) or Span(1, 1)
+    args = {key: value.describe() if isinstance(value, Place) else value for key, value in hit.args.items()}
+    severity, note = _severity(rule, hit, ctx, lang)
     return Finding(
-        code=rule.code, name=rule.name, severity=hit.severity or rule.severity,
-        message=rule.message(lang, hit.args), file=doc.display,
+        code=rule.code, name=rule.name, severity=severity,
+        message=rule.message(lang, args) + note, file=doc.display,
         line=span.line if span else None, column=span.column if span else None,
         end_line=span.end_line if span else None, end_column=span.end_column if span else None,
         pointer=hit.pointer, sheet=span.sheet if span else None, cell=span.cell if span else None,
@@ -44,11 +47,25 @@ def _finding(rule: Rule, hit: Hit, doc: Document, lang: str) -> Finding:
     )
 
 
-def load(path: Path, cwd: Path, std: Standard, role: str = "catalog") -> Document:
-    """One file read and checked against the standard's JSON Schema."""
+def _severity(rule: Rule, hit: Hit, ctx: Context, lang: str) -> tuple[str, str]:
+    """The severity the standard gives the rule (its rule table; the code's default otherwise),
+    and a note for a rule not yet enforced: before its `enforce_from` date an error is a warning."""
+    entry = ctx.std.rules.get(rule.code) or {}
+    severity = hit.severity or entry.get("severity") or rule.severity
+    enforce_from = entry.get("enforce_from")
+    if severity == "error" and enforce_from and ctx.as_of.isoformat() < str(enforce_from):
+        return "warning", (f"（自 {enforce_from} 起按错误处理）" if lang != "en" else f" (an error from {enforce_from})")
+    return severity, ""
+
+
+def load(path: Path, cwd: Path, std: Standard, role: str = "catalog", library: Library | None = None) -> Document:
+    """One file read and checked against the JSON Schema of the standard it declares (a release of
+    the library when its `standard_version` names one, else ``std``); returns it with that standard."""
     doc = loader.load(path, display(path, cwd), std, role=role)
     if doc.data is not None:
-        conformance.check(doc, std)
+        chosen = library.for_version(obj(doc.data).get("standard_version")) if library and role == "catalog" else std
+        conformance.check(doc, chosen)
+        doc.memo["standard"] = chosen
     return doc
 
 
@@ -63,15 +80,16 @@ class FileResult:
 
 
 def check_file(path: Path, cwd: Path, rules: list[Rule], ctx: Context, lang: str, keep: bool) -> FileResult:
-    doc = load(path, cwd, ctx.std)
-    findings = run_rules(rules, doc, ctx, lang)
+    doc = load(path, cwd, ctx.std, library=ctx.library)
+    chosen = doc.memo.get("standard", ctx.std)
+    findings = run_rules(rules, doc, ctx if chosen is ctx.std else replace(ctx, std=chosen), lang)
     listed = resources(doc)
     items = sum(len(items_of(res.get("items"))) for _, res in listed)
     return FileResult(doc if keep else summary.of(doc), findings, len(listed), items)
 
 
 def run_rules(rules: list[Rule], doc: Document, ctx: Context, lang: str) -> list[Finding]:
-    return [_finding(rule, hit, doc, lang) for rule in rules if doc.role in rule.roles
+    return [_finding(rule, hit, doc, ctx, lang) for rule in rules if doc.role in rule.roles
             for hit in rule.check(doc, ctx)]
 
 

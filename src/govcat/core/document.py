@@ -71,3 +71,20 @@ class Document:
     @property
     def loaded(self) -> bool:
         return not any(p.code in FATAL_CODES for p in self.problems)
+
+
+@dataclass(frozen=True)
+class Place:
+    """Another place a finding refers to ("first used at …"). A rule names it by document and
+    pointer, as it names its own; the engine turns it into `file:line` or `file[sheet!cell]`."""
+
+    doc: Document
+    pointer: str
+
+    def describe(self) -> str:
+        span = resolve(self.doc.sourcemap, self.pointer)
+        if span is None:
+            return self.doc.display
+        if span.cell:
+            return f"{self.doc.display}[{span.sheet}!{span.cell}]"
+        return f"{self.doc.display}:{span.line}"

@@ -50,8 +50,16 @@ class Standard:
     def __init__(self, raw: dict[str, Any], folder: Path | None = None) -> None:
         self.raw = raw
         self.folder = folder  # where it was generated: the JSON Schemas lie beside the index
+        # The workspace's policy applied by `with_policy` (so a release can be given the same).
+        self.policy_overrides: dict[str, str] = {}
+        self.grace_override: int | None = None
         self.version: str = raw["version"]
-        self.supported_versions: list[str] = raw["supported_versions"]
+        # [{"version", "sunset", "released_on"}]: the versions a catalog may declare, and until when.
+        self.supported_versions: list[dict[str, Any]] = raw["supported_versions"]
+        # Rule code -> {"severity", "enforce_from"}: the standard decides how its rules are enforced.
+        self.rules: dict[str, dict[str, Any]] = raw.get("rules", {})
+        # Enum -> deprecated value -> its replacement (None: none declared).
+        self.deprecated_values: dict[str, dict[str, str | None]] = raw.get("deprecated_values", {})
         self.classes: dict[str, Any] = raw["classes"]
         self.frequencies: dict[str, Any] = raw["frequencies"]
         self.grace_days: int = raw["grace_days"]
@@ -81,7 +89,9 @@ class Standard:
                     raw[table][target]["min_frequency"] = minimum
         if grace_days is not None:
             raw["grace_days"] = grace_days
-        return Standard(raw, self.folder)
+        std = Standard(raw, self.folder)
+        std.policy_overrides, std.grace_override = dict(min_frequency), grace_days
+        return std
 
     # --- frequencies -------------------------------------------------------------------------
     @cached_property

@@ -21,6 +21,7 @@ from govcat.core.i18n import L10n
 if TYPE_CHECKING:
     from govcat.checking.index import Index
     from govcat.standard import Standard
+    from govcat.standard.library import Library
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -42,6 +43,12 @@ class Context:
     registry: dict[str, dict[str, Any]] | None = None  # the registry's departments by code; None: unusable
     registry_dir: Path | None = None
     index: Index | None = None  # set for the workspace stage only
+    library: Library | None = None  # every version of the standard the workspace knows (GC704, GC707)
+
+    @property
+    def current(self) -> Standard:
+        """The current standard (``std`` is the version the document declares, when it is released)."""
+        return self.library.current if self.library is not None else self.std
 
     @property
     def workspace(self) -> Index:

@@ -8,6 +8,8 @@ from typing import Any
 from govcat.checking.rules.base import Context, Hit, rule
 from govcat.core.access import items_of, obj, provider_code, text
 from govcat.core.document import Document
+from govcat.core.i18n import L10n
+from govcat.standard.versions import parse
 
 
 def folder_code(doc: Document, ctx: Context) -> str | None:
@@ -85,14 +87,15 @@ def provider_name_mismatch(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 @rule("GC704", "unsupported-standard-version", "error",
-      "标准版本“{version}”不受本校验器支持；支持的版本：{supported}",
-      "standard version '{version}' is not supported by this validator; supported: {supported}")
+      "标准版本“{version}”{why}；支持的版本：{supported}",
+      "standard version '{version}' {why}; supported: {supported}")
 def unsupported_standard_version(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
-    `standard_version` 是否是本校验器支持的标准版本。
+    `standard_version` 是否是受支持的标准版本：标准的“受支持的标准版本”表（`schema/lifecycle.yaml`）
+    中的某个版本，且未过停止支持日期（sunset）。`1.0` 与 `1.0.0` 等同，同一次版本的任何修订号都可以。
 
     ## 为什么
-    不同版本的标准字段和取值不同；按错误的版本校验，结论不可信。
+    不同版本的标准字段和取值不同；按错误的版本校验，结论不可信。停止支持的版本不再有人维护其校验规则。
 
     ## 示例
     ```yaml
@@ -100,11 +103,70 @@ def unsupported_standard_version(doc: Document, ctx: Context) -> Iterator[Hit]:
     ```
 
     ## 修正
-    写本校验器支持的版本（`govcat --version` 显示），或升级 govcat。
+    写受支持的版本（`govcat rules` 的页眉与文档站“版本”页列出全部版本），或用 `govcat migrate` 把目录升级到当前版本。
     """
-    version = obj(doc.data).get("standard_version")
-    if isinstance(version, str) and version.strip() and version.strip() not in ctx.std.supported_versions:
-        yield Hit("/standard_version", {"version": version, "supported": "、".join(ctx.std.supported_versions)})
+    raw = obj(doc.data).get("standard_version")
+    if not isinstance(raw, str) or not raw.strip():
+        return
+    found = _supported(ctx, raw)
+    if found is None:
+        why = L10n("不是本标准的版本", "is not a version of this standard")
+    elif found.get("sunset") and str(found["sunset"]) < ctx.as_of.isoformat():
+        why = L10n(f"已于 {found['sunset']} 停止支持", f"was supported until {found['sunset']}")
+    else:
+        return
+    yield Hit("/standard_version", {"version": raw, "why": why, "supported": _listed(ctx)})
+
+
+@rule("GC707", "outdated-standard-version", "warning",
+      "标准版本“{version}”仍受支持{until}，但当前版本是 {current}：运行 `govcat migrate --to {current}` 升级",
+      "standard version '{version}' is still supported{until_en}, but the current version is {current}: "
+      "run `govcat migrate --to {current}`")
+def outdated_standard_version(doc: Document, ctx: Context) -> Iterator[Hit]:
+    """## 检查内容
+    目录声明的 `standard_version` 受支持、但不是当前版本（次版本不同）时给出警告，
+    写明当前版本、旧版本的停止支持日期和升级命令。目录按它声明的版本校验。
+
+    ## 为什么
+    旧版本在停止支持日期之后将被拒绝（GC704）；提前升级，才不会在某一天突然不能提交。
+
+    ## 示例
+    当前版本为 1.1.0 时：
+    ```yaml
+    standard_version: "1.0"
+    ```
+
+    ## 修正
+    运行 `govcat migrate --to <当前版本>`：它改写改名的字段、被替代的取值和数据元，并更新 `standard_version`；
+    不能自动完成的改动会逐条说明。
+    """
+    raw = obj(doc.data).get("standard_version")
+    declared, current = parse(raw), parse(ctx.current.version)
+    found = _supported(ctx, raw) if isinstance(raw, str) else None
+    if found is None or declared is None or current is None or declared.line == current.line:
+        return
+    sunset = found.get("sunset")
+    if sunset and str(sunset) < ctx.as_of.isoformat():
+        return  # GC704 reports it
+    yield Hit("/standard_version", {"version": raw, "current": ctx.current.version,
+                                    "until": f"（至 {sunset}）" if sunset else "",
+                                    "until_en": f" (until {sunset})" if sunset else ""})
+
+
+def _supported(ctx: Context, raw: object) -> dict[str, Any] | None:
+    """The entry of the supported-versions table the declared version falls under, if any."""
+    declared = parse(raw)
+    if declared is None:
+        return None
+    for entry in ctx.current.supported_versions:
+        listed = parse(entry.get("version"))
+        if listed is not None and listed.line == declared.line:
+            return entry
+    return None
+
+
+def _listed(ctx: Context) -> str:
+    return "、".join(str(e["version"]) for e in ctx.current.supported_versions)
 
 
 def _departments(doc: Document) -> list[tuple[int, dict[str, Any]]]:
@@ -166,4 +228,5 @@ def unknown_parent_department(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 RULES = (provider_folder_mismatch, provider_not_registered, provider_name_mismatch, unsupported_standard_version,
+         outdated_standard_version,
          duplicate_department, unknown_parent_department)

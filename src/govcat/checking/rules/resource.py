@@ -10,7 +10,7 @@ from stdnum.cn import uscc
 
 from govcat.checking.rules.base import Context, Hit, rule
 from govcat.core.access import items_of, obj, provider_code, resources, text
-from govcat.core.document import Document, resolve
+from govcat.core.document import Document, Place
 from govcat.core.i18n import L10n
 from govcat.core.pointer import join
 from govcat.standard import normalise_name
@@ -21,10 +21,9 @@ if TYPE_CHECKING:
 _CODE = re.compile(r"^[1-3][0-9]{5}([0-9]{3})?/[0-9]{6}$")
 
 
-def where(ref: Ref) -> str:
-    """`file:line` of another resource, for messages that point at the first occurrence."""
-    span = resolve(ref.doc.sourcemap, ref.pointer)
-    return f"{ref.doc.display}:{span.line}" if span else ref.doc.display
+def where(ref: Ref) -> Place:
+    """Another resource, for messages that point at the first occurrence (the engine locates it)."""
+    return Place(ref.doc, ref.pointer)
 
 
 @rule("GC201", "resource-code-format", "error",

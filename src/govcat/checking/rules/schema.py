@@ -374,5 +374,96 @@ def control_character(doc: Document, ctx: Context) -> Iterator[Hit]:
     return problems(doc, "GC109")
 
 
+def _deprecated_fields(std: Any) -> dict[str, dict[str, dict[str, Any]]]:
+    """Class -> field -> spec, for the fields that are deprecated or hold an enum with deprecated values."""
+    return {name: found for name, spec in std.classes.items()
+            if (found := {field: f for field, f in spec["fields"].items()
+                          if f.get("deprecated") or (f.get("enum") and f["enum"] in std.deprecated_values)})}
+
+
+def _walk_fields(doc: Document, ctx: Context) -> Iterator[tuple[str, dict[str, Any], Any]]:
+    """(pointer, spec, value) of every present field that is deprecated or may hold a
+    deprecated value. Nothing is walked while the standard deprecates nothing."""
+    wanted = _deprecated_fields(ctx.std)
+    if not wanted:
+        return
+    stack = [(ROOT_CLASS[doc.role], doc.data, "")]
+    while stack:
+        name, value, at = stack.pop()
+        if not isinstance(value, dict) or name not in ctx.std.classes:
+            continue
+        fields = ctx.std.classes[name]["fields"]
+        for field, child in value.items():
+            spec = fields.get(field)
+            if spec is None:
+                continue
+            if field in wanted.get(name, {}):
+                yield join(at, field), spec, child
+            target = spec.get("range")
+            if target and spec.get("multivalued") and isinstance(child, list):
+                stack.extend((target, c, join(at, field, i)) for i, c in enumerate(child))
+            elif target:
+                stack.append((target, child, join(at, field)))
+
+
+@rule("GC110", "deprecated-field", "warning",
+      "字段 {field} 已废止{replacement}", "field {field} is deprecated{replacement_en}", BOTH)
+def deprecated_field(doc: Document, ctx: Context) -> Iterator[Hit]:
+    """## 检查内容
+    目录中是否使用了标准已废止（deprecated）的字段。标准为它指定了替代字段时，一并给出。
+
+    ## 为什么
+    废止的字段会在下一个主版本中删除；届时仍使用它的目录将无法通过校验（GC102）。
+    在废止期内改用替代字段，升级时就不会出错。
+
+    ## 示例
+    标准 1.1 把 `source_system` 改名为 `system` 后，仍写 `source_system: 婚姻登记系统`。
+
+    ## 修正
+    运行 `govcat migrate`：它把废止的字段改写为替代字段，其余内容一字不改。没有替代字段的，按说明删除。
+    """
+    for pointer, spec, _ in _walk_fields(doc, ctx):
+        if not spec.get("deprecated"):
+            continue
+        replacement = spec.get("replaced_by")
+        yield Hit(pointer, {
+            "field": field_label(doc, ctx, pointer),
+            "replacement": f"，请改用 {replacement}（可运行 govcat migrate 自动改写）" if replacement else "，请删除",
+            "replacement_en": f"; use {replacement} instead (govcat migrate rewrites it)" if replacement else
+            "; remove it",
+        })
+
+
+@rule("GC111", "deprecated-value", "warning",
+      "{field} 的取值“{value}”已废止{replacement}", "value '{value}' of {field} is deprecated{replacement_en}", BOTH)
+def deprecated_value(doc: Document, ctx: Context) -> Iterator[Hit]:
+    """## 检查内容
+    枚举字段（共享类型、更新周期、格式类型等）是否使用了标准已废止的取值。标准为它指定了替代取值时，一并给出。
+
+    ## 为什么
+    废止的取值会在下一个主版本中删除；届时仍使用它的目录将无法通过校验（GC104）。
+
+    ## 示例
+    标准把格式类型 `wps` 废止、由 `OFD` 替代后，仍写 `format: {category: 电子文件, type: wps}`。
+
+    ## 修正
+    运行 `govcat migrate`：它把废止的取值改写为替代取值。没有替代取值的，按标准的说明改选其他取值。
+    """
+    for pointer, spec, value in _walk_fields(doc, ctx):
+        table = ctx.std.deprecated_values.get(spec.get("enum") or "", {})
+        values = value if isinstance(value, list) else [value]
+        for i, one in enumerate(values):
+            if not isinstance(one, str) or one not in table:
+                continue
+            replacement = table[one]
+            at = join(pointer, i) if isinstance(value, list) else pointer
+            yield Hit(at, {
+                "field": field_label(doc, ctx, pointer), "value": one,
+                "replacement": f"，请改为“{replacement}”（可运行 govcat migrate 自动改写）" if replacement else "",
+                "replacement_en": f"; use '{replacement}' (govcat migrate rewrites it)" if replacement else "",
+            })
+
+
 RULES = (missing_required_field, unknown_field, wrong_type, value_not_in_vocabulary, pattern_mismatch,
-         invalid_date, out_of_bounds, missing_recommended_field, control_character)
+         invalid_date, out_of_bounds, missing_recommended_field, control_character, deprecated_field,
+         deprecated_value)

@@ -40,6 +40,12 @@ def _standard(root: Path) -> dict[str, str]:
     return standard_index.generate(root)
 
 
+def _model(root: Path) -> dict[str, str]:
+    from govcat.publishing.generators import model
+
+    return model.generate(root)
+
+
 def _sql(root: Path) -> dict[str, str]:
     from govcat.publishing.generators import sql
 
@@ -56,6 +62,7 @@ def _codeowners(root: Path) -> dict[str, str]:
 TARGETS: dict[str, Generator] = {
     "json-schema": _json_schema,
     "standard": _standard,
+    "model": _model,
     "sql": _sql,
     "codeowners": _codeowners,
 }

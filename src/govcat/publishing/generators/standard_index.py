@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from govcat.publishing.generators import header
+from govcat.publishing.generators import header, model
 from govcat.publishing.generators import notes as _notes
 
 _FORMAT = re.compile(r"^(?P<chars>an|a|n|c|ul)?(?P<min>\d+)?(?:\.\.(?P<max>\d+))?(?:,(?P<scale>\d+))?")
@@ -39,16 +39,22 @@ def parse_format(fmt: str) -> dict[str, Any]:
 
 def _classes(view: Any) -> dict[str, Any]:
     classes = {}
+    enums = set(view.all_enums())
     for name in CATALOG_CLASSES:
         cls = view.get_class(name)
         fields = {}
         for slot in view.class_induced_slots(name):
             notes = _notes(slot)
+            replaced = slot.deprecated_element_has_exact_replacement or notes.get("replaced_by")
             fields[slot.name] = {
                 "title": slot.title,
                 "obligation": notes.get("obligation", "O"),
                 "range": slot.range if slot.range in view.all_classes() else None,
                 "multivalued": bool(slot.multivalued),
+                "enum": slot.range if slot.range in enums else None,
+                # Deprecated fields (GC110) and what replaces them (`govcat migrate` renames them).
+                "deprecated": str(slot.deprecated) if slot.deprecated else None,
+                "replaced_by": str(replaced) if replaced else None,
             }
         # `order` keeps the standard's field order, which sorted JSON keys lose (YAML output uses it).
         classes[name] = {"title": cls.title, "fields": fields, "order": list(fields)}
@@ -69,6 +75,17 @@ def _frequencies(view: Any) -> dict[str, Any]:
             "max_interval_days": int(pv["max_interval_days"]) if "max_interval_days" in pv else None,
             "eu_frequency": pv.get("eu_frequency"), "dcmi": pv.get("dcmi"), "iso8601": pv.get("iso8601"),
         }
+    return out
+
+
+def _deprecated_values(view: Any) -> dict[str, dict[str, str | None]]:
+    """Enum -> deprecated value -> the value replacing it (None: no replacement), for GC111."""
+    out: dict[str, dict[str, str | None]] = {}
+    for name, enum in view.all_enums().items():
+        for value, pv in (enum.permissible_values or {}).items():
+            if pv.deprecated:
+                replaced = pv.deprecated_element_has_exact_replacement or _notes(pv).get("replaced_by")
+                out.setdefault(name, {})[str(value)] = str(replaced) if replaced else None
     return out
 
 
@@ -117,7 +134,10 @@ def build(root: Path) -> dict[str, Any]:
     return {
         "_generated": header("standard"),
         "version": str(view.schema.version),
-        "supported_versions": [str(view.schema.version)],
+        "supported_versions": model.versions(view),
+        "rules": {code: {"severity": rule["severity"], "enforce_from": rule["enforce_from"]}
+                  for code, rule in model.rules(view).items()},
+        "deprecated_values": _deprecated_values(view),
         "classes": _classes(view),
         "frequencies": _frequencies(view),
         "grace_days": int(frequency_enum.annotations["grace_days"].value),
