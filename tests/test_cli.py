@@ -55,7 +55,7 @@ def test_json_report_has_the_fixed_shape(tmp_path: Path) -> None:
     assert result.returncode == 1
     report = json.loads(result.stdout)
     assert set(report) >= {"tool", "standard", "as_of", "summary", "findings"}
-    assert report["tool"]["name"] == "govcat" and report["standard"] == {"version": "1.0"}
+    assert report["tool"]["name"] == "govcat" and report["standard"] == {"version": "1.0.0"}
     assert report["as_of"] == "2026-11-22"
     assert report["summary"] == {"files": 2, "resources": 1, "items": 1, "error": 2, "warning": 0, "info": 0,
                                  "context_files": 0, "registry": "catalogs/departments.yaml"}

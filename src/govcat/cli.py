@@ -315,6 +315,20 @@ def diff(from_: str | None, to: str | None, impact: bool, paths: tuple[Path, ...
 
 
 @main.command()
+@click.option("--date", "on", callback=_as_of, metavar="YYYY-MM-DD", help="发布日期（默认今天）。")
+@click.option("--dry-run", is_flag=True, help="只检查能否发布，不写文件。")
+@_guard
+@_workspace
+def release(on: date, dry_run: bool, workspace: Workspace) -> int:
+    """把当前标准冻结为 releases/<版本>/（标准索引、JSON Schema、SQL、model.json 与 CHANGES.md）。"""
+    from govcat.lifecycle import release as releaser
+
+    version, folder = releaser.run(workspace, on, dry_run=dry_run)
+    click.echo(f"{'可以发布' if dry_run else '已发布'}标准 {version}：{folder}", err=True)
+    return 0
+
+
+@main.command()
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="更新及时性的判定日期（默认今天）。")
 @_guard
 @_workspace

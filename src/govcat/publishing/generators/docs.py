@@ -707,8 +707,8 @@ class Pages:
                       *[[title, code(name), self._obligation(("InformationItem", name))]
                         for title, name in workbook.item_columns(std).items()]]},
         ]
-        self.render(page, "catalog.md.j2", classes=[self._field_table(page, c) for c in CATALOG_CLASSES],
-                    registry=[self._field_table(page, c) for c in REGISTRY_CLASSES],
+        self.render(page, "catalog.md.j2", classes=[self._field_table(page, c) for c in CATALOG_CLASSES if c in self.site.std.classes],
+                    registry=[self._field_table(page, c) for c in REGISTRY_CLASSES if c in self.site.std.classes],
                     classification=classification, formats=formats, excel=excel,
                     generic=[self.site.rule_link(page, c) for c in ("GC102", "GC103") if c in BY_CODE])
 
@@ -750,7 +750,7 @@ class Pages:
             for prefix, rows in sorted(families.items())])
         fields: dict[str, list[Any]] = defaultdict(list)
         catalog = f"{REFERENCE}/catalog.md"
-        for class_name in (*CATALOG_CLASSES, *REGISTRY_CLASSES):
+        for class_name in (c for c in (*CATALOG_CLASSES, *REGISTRY_CLASSES) if c in self.site.std.classes):
             for name, spec in (self.site.schema.classes[class_name].get("attributes") or {}).items():
                 for c in _field_rules(class_name, name, spec or {}):
                     fields[c].append((class_name, name))

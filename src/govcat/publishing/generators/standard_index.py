@@ -17,8 +17,6 @@ from govcat.publishing.generators import header, model
 from govcat.publishing.generators import notes as _notes
 
 _FORMAT = re.compile(r"^(?P<chars>an|a|n|c|ul)?(?P<min>\d+)?(?:\.\.(?P<max>\d+))?(?:,(?P<scale>\d+))?")
-CATALOG_CLASSES = ("Catalog", "Provider", "InformationResource", "Classification", "ResourceFormat",
-                   "InformationItem", "Sharing", "Opening", "Mount", "Registry", "Department")
 
 
 def parse_format(fmt: str) -> dict[str, Any]:
@@ -40,7 +38,7 @@ def parse_format(fmt: str) -> dict[str, Any]:
 def _classes(view: Any) -> dict[str, Any]:
     classes = {}
     enums = set(view.all_enums())
-    for name in CATALOG_CLASSES:
+    for name in sorted(view.all_classes()):  # every class: a version may add, rename or remove one
         cls = view.get_class(name)
         fields = {}
         for slot in view.class_induced_slots(name):
