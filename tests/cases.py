@@ -221,7 +221,10 @@ def load_cases(rules_dir: Path = RULES_DIR) -> tuple[tuple[str, str, dict[str, A
         spec = read_yaml(path.read_text(encoding="utf-8"))
         for kind in ("valid", "invalid"):
             for case in spec.get(kind) or []:
-                data = {name: changed(base, c) for name, c in case["files"].items() if is_change(c)}
+                try:
+                    data = {name: changed(base, c) for name, c in case["files"].items() if is_change(c)}
+                except (AssertionError, LookupError, ValueError) as error:  # a stale or mistyped change
+                    raise ValueError(f"{path.name}: {case['name']}: {error!r}") from error
                 files = {name: render(data[name]) if name in data else c for name, c in case["files"].items()}
                 out.append((path.stem, kind, {**case, "files": files, "changed": data}))
     return tuple(out)

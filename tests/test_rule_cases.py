@@ -10,9 +10,8 @@ from typing import Any
 
 import pytest
 
-from tests.cases import RULES_DIR as CASES_DIR
-from tests.cases import load_base, load_cases, read_yaml, render, show
-from tests.conftest import DEFAULT_PROVIDER, run, write_workspace
+from tests.cases import RULES_DIR, load_base, load_cases, read_yaml, render, show
+from tests.conftest import run, workspace_path, write_workspace
 
 
 def _expected(case: dict[str, Any]) -> list[tuple[str, int, int, str]]:
@@ -22,9 +21,7 @@ def _expected(case: dict[str, Any]) -> list[tuple[str, int, int, str]]:
         if len(entry) == 3:
             assert len(files) == 1, "a case with several files names the file of each finding"
             entry = [files[0], *entry]
-        at_root = "/" in entry[0] or entry[0] in (".govcat.yaml", "pyproject.toml")
-        name = entry[0] if at_root else f"catalogs/{DEFAULT_PROVIDER}/{entry[0]}"
-        out.append((name, int(entry[1]), int(entry[2]), str(entry[3])))
+        out.append((workspace_path(entry[0]), int(entry[1]), int(entry[2]), str(entry[3])))
     return sorted(out)
 
 
@@ -50,7 +47,7 @@ def test_the_base_renders_as_written() -> None:
     assert render(base.data) == base.text
     # the other resources are written in _base.yaml as they render, so reading one is reading the case
     others = [r for r in base.resources.values() if r not in base.data["resources"]]
-    written = (CASES_DIR / "_base.yaml").read_text(encoding="utf-8")
+    written = (RULES_DIR / "_base.yaml").read_text(encoding="utf-8")
     assert written.endswith("\n" + render({"resources": others}))
 
 
