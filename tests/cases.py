@@ -66,7 +66,7 @@ _INDICATORS = tuple("-?:,[]{}#&*!|>'\"%@`")
 _NOT_TEXT = re.compile(r"~|null|Null|NULL|true|True|TRUE|false|False|FALSE|[-+]?\.?[0-9].*")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
 _FLOW_SPECIAL = re.compile(r"[,\[\]{}:]")
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x84\x86-\x9f]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")  # controls and YAML 1.1 line breaks
 
 
 def _plain(text: str, flow: bool) -> bool:
@@ -87,8 +87,8 @@ def scalar(value: Any, flow: bool = True) -> str:
     text = str(value)
     if _plain(text, flow):
         return text
-    # a JSON string is a YAML double-quoted scalar once DEL and the C1 controls are escaped as well
-    return re.sub("[\x7f-\x9f]", lambda m: f"\\x{ord(m.group()):02x}", json.dumps(text, ensure_ascii=False))
+    # a JSON string is a YAML double-quoted scalar once DEL, the C1 controls and U+2028/9 are escaped too
+    return re.sub("[\x7f-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", json.dumps(text, ensure_ascii=False))
 
 
 def flow(value: Any) -> str:

@@ -58,3 +58,11 @@ def test_changed_files_read_back_as_changed() -> None:
         for name, data in case["changed"].items():
             # as JSON, so that order and type count too (1 is not true, "1" is not 1)
             assert json.dumps(read_yaml(case["files"][name])) == json.dumps(data), (case["name"], name)
+
+
+@pytest.mark.parametrize("text", ["1.0", "307001001/000001", "010100", "2025-02-30", "yes", "null", "", " 首尾空格 ",
+                                  "a: b", "- x", "#x", "https://x", "a,b", "婚姻\x00登记", "a\x85b", "x\u2028y"])
+def test_a_text_renders_as_text(text: str) -> None:
+    """Text a case sets stays that text, whether it lands in block or flow context."""
+    data = {"k": text, "resources": [{"items": [{"v": text}]}]}
+    assert read_yaml(render(data)) == data
