@@ -65,15 +65,20 @@ def _bytes(content: str | bytes | dict[str, Any]) -> bytes:
     return content.encode("utf-8")
 
 
+def workspace_path(name: str) -> str:
+    """A test file's path in the workspace: a bare name is a catalog in the default provider's folder."""
+    at_root = "/" in name or name in (".govcat.yaml", "pyproject.toml")  # workspace configuration
+    return name if at_root else f"catalogs/{DEFAULT_PROVIDER}/{name}"
+
+
 def write_workspace(root: Path, files: dict[str, Any]) -> Path:
-    """Files keyed by path under the workspace; a bare name goes to the default provider's folder."""
+    """Files keyed by path under the workspace (see `workspace_path`)."""
     catalogs = root / "catalogs"
     catalogs.mkdir(parents=True, exist_ok=True)
     if "catalogs/departments.yaml" not in files:
         (catalogs / "departments.yaml").write_text(TEST_REGISTRY, encoding="utf-8")
     for name, content in files.items():
-        at_root = "/" in name or name in (".govcat.yaml", "pyproject.toml")  # workspace configuration
-        path = root / name if at_root else catalogs / DEFAULT_PROVIDER / name
+        path = root / workspace_path(name)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(_bytes(content))
     return catalogs

@@ -7,11 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import yaml
 
 from govcat.checking import conformance
 from govcat.reading import loader
 from govcat.standard import load as load_standard
+from tests.cases import load_cases
 from tests.conftest import REPO
 
 SCALARS = ["010100", "0x1F", "0o17", "0b101", "1_000", "1.", ".5", "-.5", "+1", "-0", "0", "00", "1.0", "1.10",
@@ -31,10 +31,8 @@ def _both(text: str) -> tuple[loader.Document, loader.Document]:
 
 def _texts() -> list[str]:
     texts = [p.read_text(encoding="utf-8") for p in sorted((REPO / "catalogs").glob("**/*.yaml"))]
-    for case_file in sorted((REPO / "tests" / "rules").glob("GC*.yaml")):
-        spec = yaml.safe_load(case_file.read_text(encoding="utf-8"))
-        for case in (spec.get("valid") or []) + (spec.get("invalid") or []):
-            texts += [v for v in case["files"].values() if isinstance(v, str)]
+    for _, _, case in load_cases():  # rule cases, each change to the base rendered to its text
+        texts += [v for v in case["files"].values() if isinstance(v, str)]
     texts += [f"v: {s}\n" for s in SCALARS] + [f"{s}: v\n" for s in SCALARS if s] + [f"- {s}\n" for s in SCALARS]
     return texts
 
