@@ -4,7 +4,7 @@ versions can show (the rest — a removed supported version, an unbumped version
 models in tests/test_diff.py).
 
 `build(dest)` copies the repository's tracked files (so `releases/1.0.0/` comes along), applies
-`EDITS` to `schema/` with ruamel.yaml, sets the version to 2.0.0 and regenerates. It takes LinkML a
+`EDITS` to `schema/` with ruamel.yaml, sets the version to 2.0.0 and regenerates the standard. It takes LinkML a
 few seconds, so tests share one build per session (the `lifecycle` fixture in conftest.py).
 """
 
@@ -191,7 +191,9 @@ def build(dest: Path) -> Path:
     main = root / "schema" / "govcat.yaml"
     main.write_text(main.read_text(encoding="utf-8").replace('version: "1.0.0"', 'version: "2.0.0"', 1),
                     encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "govcat", "generate", "json-schema", "standard", "model", "sql",
-                           "codeowners"], cwd=root, capture_output=True, text=True, timeout=600)
+    # The registry database's table model names fields 2.0.0 removes (keywords, mount): the SQL DDL
+    # stays that of 1.0.0 here. Validating, diffing and migrating need only these three.
+    done = subprocess.run([sys.executable, "-m", "govcat", "generate", "json-schema", "standard", "model"],
+                          cwd=root, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     return root

@@ -96,15 +96,16 @@ def markdown(diff: Diff, effects: list[Effect] | None, lang: str) -> str:
             for (code, change), same in groupby(sorted(found, key=lambda e: (e.code, e.change)),
                                                 key=lambda e: (e.code, e.change)):
                 group = list(same)
-                sample = group[0]
+                messages = list(dict.fromkeys(e.message for e in group))
+                sample = "；".join(messages[:3]) + (" …" if len(messages) > 3 else "")
                 places = "、".join(f"`{_escape(e.file)}:{e.line}`" for e in group[:5]) + (" …" if len(group) > 5 else "")
                 if en:
                     verb = "newly fail" if change == "added" else "no longer fail"
                     out.append(f"- **{_escape(department)}**: {len(group)} findings {verb} {code} "
-                               f"({_escape(sample.message)}) — {places}")
+                               f"({_escape(sample)}) — {places}")
                 else:
                     verb = "新增" if change == "added" else "不再出现"
-                    out.append(f"- **{_escape(department)}**：{len(group)} 处{verb} {code}（{_escape(sample.message)}）"
+                    out.append(f"- **{_escape(department)}**：{len(group)} 处{verb} {code}（{_escape(sample)}）"
                                f"— {places}")
         out.append("")
     return "\n".join(out)

@@ -202,7 +202,7 @@ def _deprecated(path: str, code: str, old: dict[str, Any], new: dict[str, Any], 
     if new.get("deprecated") and not old.get("deprecated"):
         replaced = new.get("replaced_by")
         yield _c(code, path, None, {"deprecated": new["deprecated"], "replaced_by": replaced},
-                 f"{what}被废止" + (f"，由 {replaced} 替代" if replaced else ""),
+                 f"{what} 被废止" + (f"，由 {replaced} 替代" if replaced else ""),
                  f"{what_en} was deprecated" + (f", replaced by {replaced}" if replaced else ""))
 
 
