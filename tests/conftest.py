@@ -116,3 +116,12 @@ def copy_repository(dest: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / rel, target)
     return dest
+
+
+@pytest.fixture(scope="session")
+def lifecycle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A standards repository whose current standard is a 2.0.0 made from the released 1.0.0
+    (tests/lifecycle_fixture.py); built once per session, never written to by the tests."""
+    from tests.lifecycle_fixture import build
+
+    return build(tmp_path_factory.mktemp("lifecycle"))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from govcat.checking.rules import RULES
+from govcat.standard import load as load_standard
 from tests.cases import read_yaml
 
 CASES = Path(__file__).parent / "rules"
@@ -25,6 +26,8 @@ CATALOG = {
     "GC105": ("pattern-mismatch", "error"), "GC106": ("invalid-date", "error"),
     "GC107": ("out-of-bounds", "error"), "GC108": ("missing-recommended-field", "warning"),
     "GC109": ("control-character", "error"),
+    # added within the family for the standard's lifecycle (issue 8)
+    "GC110": ("deprecated-field", "warning"), "GC111": ("deprecated-value", "warning"),
     "GC201": ("resource-code-format", "error"), "GC202": ("resource-code-classification-mismatch", "error"),
     "GC203": ("duplicate-resource-code", "error"), "GC204": ("duplicate-resource-name", "error"),
     "GC205": ("unknown-related-resource", "error"), "GC206": ("invalid-credit-code", "error"),
@@ -45,11 +48,19 @@ CATALOG = {
     "GC701": ("provider-folder-mismatch", "error"), "GC702": ("provider-not-registered", "error"),
     "GC703": ("provider-name-mismatch", "warning"), "GC704": ("unsupported-standard-version", "error"),
     "GC705": ("duplicate-department", "error"), "GC706": ("unknown-parent-department", "error"),
+    "GC707": ("outdated-standard-version", "warning"),
 }
 
 
 def test_registry_matches_the_fixed_rule_catalog() -> None:
     assert {r.code: (r.name, r.severity) for r in RULES} == CATALOG
+
+
+def test_the_standards_rule_table_lists_every_rule() -> None:
+    """schema/lifecycle.yaml's rule table (the standard decides severities) and the validator agree:
+    every rule with its name and default severity, and no rule the validator does not have."""
+    table = load_standard().rules
+    assert {code: entry["severity"] for code, entry in table.items()} == {r.code: r.severity for r in RULES}
 
 
 def test_codes_and_names_are_unique_and_well_formed() -> None:

@@ -70,8 +70,8 @@ def text(diff: Diff, effects: list[Effect] | None, lang: str) -> str:
 def markdown(diff: Diff, effects: list[Effect] | None, lang: str) -> str:
     en = lang == "en"
     counts = {k: sum(1 for c in diff.changes if c.klass == k) for k in CLASSES}
-    title = "Standard changes" if en else "标准变更"
-    out = [f"## {title}: {diff.old_version} → {diff.new_version}", ""]
+    title = "Standard changes: " if en else "标准变更："
+    out = [f"## {title}{diff.old_version} → {diff.new_version}", ""]
     warn = " ⚠️" if any(c.code == "version-not-bumped" for c in diff.changes) else ""
     out += [f"**{_bump_line(diff, lang)}**{warn}", ""]
     out.append(" · ".join(f"{n} {k}" for k, n in counts.items()) if en else

@@ -71,6 +71,10 @@ CODES: dict[str, Code] = {
     "enum-value-renamed": Code("breaking", "取值改名（声明了 renamed_from）；govcat migrate 可改写",
                                "a value was renamed (renamed_from); govcat migrate rewrites it"),
     "enum-value-deprecated": Code("compatible", "取值被废止（可附替代取值）", "a value was deprecated (with its replacement)"),
+    "enum-value-constraint-narrowed": Code("breaking", "取值附带的列表收窄（例如格式分类允许的格式类型减少）",
+                                           "a list a value carries was narrowed (e.g. the types a format category allows)"),
+    "enum-value-constraint-widened": Code("compatible", "取值附带的列表放宽（例如格式分类允许的格式类型增加）",
+                                          "a list a value carries was widened (e.g. the types a format category allows)"),
     "enum-value-alias-added": Code("compatible", "新增取值的可接受别名", "an accepted alias of a value was added"),
     "enum-value-alias-removed": Code("breaking", "删除取值的可接受别名", "an accepted alias of a value was removed"),
     # data elements
@@ -378,7 +382,34 @@ def _enums(old: dict[str, Any], new: dict[str, Any], kind: str) -> Iterator[Chan
             if came and kind == "enums":
                 yield _c("enum-value-alias-added", at, None, sorted(came), f"取值“{value}”新增别名 {'、'.join(sorted(came))}",
                          f"aliases {', '.join(sorted(came))} of '{value}' are accepted")
-            yield from _editorial(at, a, b, docs=("meaning", "annotations") + (("aliases",) if kind != "enums" else ()))
+            yield from _value_annotations(at, name, value, a.get("annotations") or {}, b.get("annotations") or {})
+            yield from _editorial(at, a, b, docs=("meaning",) + (("aliases",) if kind != "enums" else ()))
+
+
+# Annotations of values that are the frequency policy (reported by _policy) or a list of allowed
+# things (`types` of a format category: `|`-separated); the others are documentation.
+_POLICY_NOTES = ("min_frequency", "rank", "max_interval_days")
+_LIST_NOTES = ("types",)
+
+
+def _value_annotations(at: str, enum: str, value: str, old: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+    for key in sorted(set(old) | set(new)):
+        a, b = old.get(key), new.get(key)
+        if a == b or key in _POLICY_NOTES:
+            continue
+        if key in _LIST_NOTES:
+            before, after = set(str(a or "").split("|")) - {""}, set(str(b or "").split("|")) - {""}
+            if before - after:
+                yield _c("enum-value-constraint-narrowed", at, sorted(before - after), None,
+                         f"{enum} 的取值“{value}”的 {key} 不再包含 {'、'.join(sorted(before - after))}",
+                         f"{key} of '{value}' no longer includes {', '.join(sorted(before - after))}")
+            if after - before:
+                yield _c("enum-value-constraint-widened", at, None, sorted(after - before),
+                         f"{enum} 的取值“{value}”的 {key} 新增 {'、'.join(sorted(after - before))}",
+                         f"{key} of '{value}' now includes {', '.join(sorted(after - before))}")
+        else:
+            yield _c("documentation-changed", at, a, b, f"{enum} 的取值“{value}”的 {key} 改变",
+                     f"{key} of '{value}' in {enum} changed")
 
 
 # --- data elements -------------------------------------------------------------------------------

@@ -120,7 +120,7 @@ def unsupported_standard_version(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 @rule("GC707", "outdated-standard-version", "warning",
       "标准版本“{version}”仍受支持{until}，但当前版本是 {current}：运行 `govcat migrate --to {current}` 升级",
-      "standard version '{version}' is still supported{until_en}, but the current version is {current}: "
+      "standard version '{version}' is still supported{until}, but the current version is {current}: "
       "run `govcat migrate --to {current}`")
 def outdated_standard_version(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
@@ -149,8 +149,7 @@ def outdated_standard_version(doc: Document, ctx: Context) -> Iterator[Hit]:
     if sunset and str(sunset) < ctx.as_of.isoformat():
         return  # GC704 reports it
     yield Hit("/standard_version", {"version": raw, "current": ctx.current.version,
-                                    "until": f"（至 {sunset}）" if sunset else "",
-                                    "until_en": f" (until {sunset})" if sunset else ""})
+                                    "until": L10n(f"（至 {sunset}）", f" (until {sunset})") if sunset else ""})
 
 
 def _supported(ctx: Context, raw: object) -> dict[str, Any] | None:
@@ -228,5 +227,4 @@ def unknown_parent_department(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 RULES = (provider_folder_mismatch, provider_not_registered, provider_name_mismatch, unsupported_standard_version,
-         outdated_standard_version,
-         duplicate_department, unknown_parent_department)
+         duplicate_department, unknown_parent_department, outdated_standard_version)

@@ -407,7 +407,7 @@ def _walk_fields(doc: Document, ctx: Context) -> Iterator[tuple[str, dict[str, A
 
 
 @rule("GC110", "deprecated-field", "warning",
-      "字段 {field} 已废止{replacement}", "field {field} is deprecated{replacement_en}", BOTH)
+      "字段 {field} 已废止{replacement}", "field {field} is deprecated{replacement}", BOTH)
 def deprecated_field(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
     目录中是否使用了标准已废止（deprecated）的字段。标准为它指定了替代字段时，一并给出。
@@ -428,14 +428,14 @@ def deprecated_field(doc: Document, ctx: Context) -> Iterator[Hit]:
         replacement = spec.get("replaced_by")
         yield Hit(pointer, {
             "field": field_label(doc, ctx, pointer),
-            "replacement": f"，请改用 {replacement}（可运行 govcat migrate 自动改写）" if replacement else "，请删除",
-            "replacement_en": f"; use {replacement} instead (govcat migrate rewrites it)" if replacement else
-            "; remove it",
+            "replacement": L10n(f"，请改用 {replacement}（可运行 govcat migrate 自动改写）",
+                                f"; use {replacement} instead (govcat migrate rewrites it)") if replacement else
+            L10n("，请删除", "; remove it"),
         })
 
 
 @rule("GC111", "deprecated-value", "warning",
-      "{field} 的取值“{value}”已废止{replacement}", "value '{value}' of {field} is deprecated{replacement_en}", BOTH)
+      "{field} 的取值“{value}”已废止{replacement}", "value '{value}' of {field} is deprecated{replacement}", BOTH)
 def deprecated_value(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
     枚举字段（共享类型、更新周期、格式类型等）是否使用了标准已废止的取值。标准为它指定了替代取值时，一并给出。
@@ -459,8 +459,8 @@ def deprecated_value(doc: Document, ctx: Context) -> Iterator[Hit]:
             at = join(pointer, i) if isinstance(value, list) else pointer
             yield Hit(at, {
                 "field": field_label(doc, ctx, pointer), "value": one,
-                "replacement": f"，请改为“{replacement}”（可运行 govcat migrate 自动改写）" if replacement else "",
-                "replacement_en": f"; use '{replacement}' (govcat migrate rewrites it)" if replacement else "",
+                "replacement": L10n(f"，请改为“{replacement}”（可运行 govcat migrate 自动改写）",
+                                    f"; use '{replacement}' (govcat migrate rewrites it)") if replacement else "",
             })
 
 
