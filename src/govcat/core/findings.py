@@ -26,6 +26,9 @@ class Finding:
     sheet: str | None
     cell: str | None
     record: dict[str, Any] | None
+    # More keys for the JSON report, after the fixed ones: a data finding's `field`, `count`, `rows`,
+    # `samples` (SPEC §6.3).
+    extra: dict[str, Any] | None = None
 
     @property
     def url(self) -> str:
@@ -37,6 +40,7 @@ class Finding:
             "file": self.file, "line": self.line, "column": self.column,
             "end_line": self.end_line, "end_column": self.end_column, "pointer": self.pointer,
             "sheet": self.sheet, "cell": self.cell, "record": self.record, "url": self.url,
+            **(self.extra or {}),
         }
 
     def sort_key(self) -> tuple[Any, ...]:
@@ -54,6 +58,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)  # every file validated, clean ones too
     changed_since: dict[str, Any] | None = None  # {"revision", "left_out"} with --changed-since
+    extra: dict[str, Any] = field(default_factory=dict)  # more top-level keys: a data report's `resource`, `engine`, …
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -68,4 +73,5 @@ class Report:
                         "info": self.count("info")},
             "findings": [f.as_dict() for f in self.findings],
             **({"changed_since": self.changed_since} if self.changed_since else {}),
+            **self.extra,
         }
