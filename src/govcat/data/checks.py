@@ -63,10 +63,13 @@ def full_match(value: SQL, pattern: str) -> SQL:
 
 
 def anchored(pattern: str) -> str:
+    """``pattern`` as a whole-value match. A pattern written `^…` without `$` (`^1\\.2\\.156…`) fixes only
+    how the value starts: the rest is free."""
+    prefix_only = pattern.startswith("^") and not (pattern.endswith("$") and not pattern.endswith("\\$"))
     body = pattern[1:] if pattern.startswith("^") else pattern
     if body.endswith("$") and not body.endswith("\\$"):
-        return f"^(?:{body[:-1]})$"
-    return f"^(?:{body})[\\s\\S]*$"  # a prefix pattern (`^1\.2\.156…`): the rest is free
+        body = body[:-1]
+    return f"^(?:{body})[\\s\\S]*$" if prefix_only else f"^(?:{body})$"
 
 
 def char_value(value: SQL, position: int, alphabet: str) -> SQL:
@@ -92,7 +95,7 @@ def weighted_sum(value: SQL, weights: tuple[int, ...], alphabet: str) -> SQL:
 
 
 def mod(value: SQL, m: int) -> SQL:
-    return exp.paren(exp.Mod(this=value, expression=lit(m)))
+    return exp.paren(exp.Mod(this=exp.paren(value), expression=lit(m)))
 
 
 def case(condition: SQL, then: SQL, default: SQL) -> SQL:

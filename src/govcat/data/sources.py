@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlparse
+from urllib.parse import unquote
 
 from govcat.core.errors import UsageError
 
@@ -288,18 +288,16 @@ def _workbook(path: Path, display: str, workdir: Path) -> Table:
 
 
 def _sqlite(spec: str, workdir: Path) -> Table:
-    parsed = urlparse(spec)
-    file = unquote(parsed.path)
-    if parsed.netloc not in ("",):
-        file = unquote(parsed.netloc + parsed.path)
-    name = parsed.fragment
+    """`sqlite:///relative.db#table` or `sqlite:////absolute.db#table` (SQLAlchemy's spelling)."""
+    rest, _, name = spec.partition("#")
+    if not rest.startswith("sqlite:///") or not name:
+        raise UsageError(f"{spec}：SQLite 数据应写成 sqlite:///文件.db#表名（绝对路径：sqlite:////路径）")
+    file = Path(unquote(rest[len("sqlite:///"):])).resolve()
     display = spec
-    if not name:
-        raise UsageError(f"{spec}：SQLite 数据应写成 sqlite:///文件.db#表名")
-    if not Path(file).is_file():
+    if not file.is_file():
         raise UsageError(f"SQLite 数据库文件不存在：{file}")
     try:
-        conn = sqlite3.connect(f"file:{file}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{file.as_uri()}?mode=ro", uri=True)
         try:
             cursor = conn.execute(f'SELECT * FROM "{name.replace(chr(34), chr(34) * 2)}"')
             headers = [d[0] for d in cursor.description]
