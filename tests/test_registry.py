@@ -51,7 +51,7 @@ CATALOG = {
     "GC806": ("duplicate-column", "error"), "GC811": ("key-value-missing", "error"), "GC812": ("value-missing", "info"),
     "GC813": ("wrong-data-type", "error"), "GC814": ("length-mismatch", "error"), "GC815": ("format-mismatch", "error"),
     "GC816": ("value-not-in-code-set", "error"), "GC817": ("invalid-check-digit", "error"),
-    "GC818": ("invalid-date", "error"), "GC819": ("future-date", "error"), "GC820": ("duplicate-key", "error"),
+    "GC818": ("impossible-date", "error"), "GC819": ("future-date", "error"), "GC820": ("duplicate-key-value", "error"),
     "GC821": ("cross-field-mismatch", "error"), "GC822": ("data-stale", "warning"),
     "GC823": ("inconsistent-across-sources", "warning"),
 }

@@ -277,7 +277,7 @@ def invalid_check_digit(doc: Document, ctx: Context) -> Iterator[Hit]:
     yield from ()
 
 
-@rule("GC818", "invalid-date", "error", "“{field}”有 {count} 行不是真实的日期或时间",
+@rule("GC818", "impossible-date", "error", "“{field}”有 {count} 行不是真实的日期或时间",
       "'{field}' is not a real date or time in {count} rows", roles=DATA)
 def invalid_date(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
@@ -314,7 +314,7 @@ def future_date(doc: Document, ctx: Context) -> Iterator[Hit]:
     yield from ()
 
 
-@rule("GC820", "duplicate-key", "error", "主键{field}有 {count} 行与前面的行重复",
+@rule("GC820", "duplicate-key-value", "error", "主键{field}有 {count} 行与前面的行重复",
       "{count} rows repeat the key {field} of an earlier row", roles=DATA)
 def duplicate_key(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
