@@ -198,6 +198,9 @@ def spark_session(master: str | None = None) -> Any:
     try:
         session = (SparkSession.builder.master(key).appName("govcat-data")
                    .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+                   .config("spark.driver.memory", os.environ.get("GOVCAT_SPARK_MEMORY", "2g"))
+                   # the checks are large expressions: inferring constraints from them grows without bound
+                   .config("spark.sql.constraintPropagation.enabled", "false")
                    .config("spark.sql.session.timeZone", "UTC").getOrCreate())
     except Exception as exc:  # Java missing, a master that does not answer: Py4J raises several kinds
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

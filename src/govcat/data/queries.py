@@ -48,7 +48,8 @@ def samples(plan: Plan, failing: list[int], limit: int, with_duplicates: bool) -
         flagged = exp.select(
             "rn", *[exp.alias_(col(c.column), f"v{i}") for i, c in checks],
             *[exp.alias_(case(c.fails.copy(), lit(1), lit(0)), f"f{i}") for i, c in checks],
-        ).from_(SOURCE).where(exp.or_(*[exp.paren(c.fails.copy()) for _, c in checks]))
+        ).from_(SOURCE).where(exp.GT(this=_sum_of([case(c.fails.copy(), lit(1), lit(0)) for _, c in checks]),
+                                 expression=lit(0)))  # a sum, not an OR: Spark's optimizer turns ORs of CASEs into CNF
         numbers = exp.Values(expressions=[exp.Tuple(expressions=[lit(i)]) for i, _ in checks],
                              alias=exp.TableAlias(this=exp.to_identifier("ks"), columns=[exp.to_identifier("chk")]))
         pick = exp.column("chk", "ks")
