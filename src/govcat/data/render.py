@@ -31,6 +31,11 @@ def _sample(s: dict[str, object], lang: str) -> str:
     where = ("，" if lang != "en" else ", ").join(parts)
     value = s.get("value")
     shown = "" if value is None else ("：" if lang != "en" else ": ") + repr(clean(str(value)))[1:-1].join("“”")
+    other = s.get("other")
+    if isinstance(other, dict):  # data compare: the key and the other resource's value
+        shown += (f"  键 {s.get('key')}；{other.get('resource')} 第 {other.get('row')} 行：“{clean(str(other.get('value')))}”"
+                  if lang != "en" else f"  key {s.get('key')}; {other.get('resource')} row {other.get('row')}: "
+                  f"“{clean(str(other.get('value')))}”")
     return f"    {where}{shown}"
 
 
@@ -48,7 +53,8 @@ def render(report: Report, color: bool = False) -> str:
         if m["rate"] is not None:
             name = m["title"] if lang != "en" else next(k for k, v in extra["metrics"].items() if v is m)
             rates.append(f"{name} {m['rate'] * 100:.2f}%")
-    resource = extra.get("resource") or {}
+    resource = extra.get("resource") or {
+        "code": " / ".join(r["code"] for r in extra.get("resources", [])), "name": extra.get("key", "")}
     if lang == "en":
         summary = (f"{resource.get('code')} {resource.get('name')}: {report.files} data files, {extra.get('rows', 0):,} rows "
                    f"on {extra.get('engine')}: {e} errors, {w} warnings, {i} info")
