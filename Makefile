@@ -23,12 +23,13 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy src
 
-# Debian packages the tests use: a real PostgreSQL server, headless Chromium and a CJK font.
+# Debian packages the tests use: a real PostgreSQL server, headless Chromium and a CJK font,
+# and a Java runtime for the Spark engine of `govcat data`.
 system-deps:
 	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || ! command -v chromium >/dev/null \
-	    || ! fc-list 2>/dev/null | grep -qi "wenquanyi"; then \
+	    || ! fc-list 2>/dev/null | grep -qi "wenquanyi" || ! command -v java >/dev/null; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    postgresql chromium fonts-wqy-microhei >/dev/null; \
+	    postgresql chromium fonts-wqy-microhei openjdk-17-jre-headless >/dev/null; \
 	fi
 
 clean:

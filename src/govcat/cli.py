@@ -337,3 +337,117 @@ def build(as_of: date, workspace: Workspace) -> int:
     from govcat import jobs
 
     return jobs.build(workspace, as_of)
+
+
+# --- govcat data (SPEC §6.3) -------------------------------------------------------------------------
+
+_DATA_FORMATS = ["auto", "text", "json", "sarif", "junit", "github"]
+
+
+def _data_output(report: Any, fmt: str, output: Path | None, fail_on: str) -> int:
+    from govcat.data import render
+    from govcat.reporting import REPORTERS
+
+    if fmt == "auto":
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    color = fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    rendered = render.render(report, color) if fmt == "text" else REPORTERS[fmt](report, color)
+    if output is not None:
+        output.write_text(rendered, encoding="utf-8")
+    else:
+        click.echo(rendered, nl=False)
+    failing = FAIL_LEVELS[fail_on]
+    return 1 if any(f.severity in failing for f in report.findings) else 0
+
+
+def _data_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    options = [
+        click.option("--format", "fmt", type=click.Choice(_DATA_FORMATS), default="auto", show_default=True,
+                     help="输出格式；auto 在 GitHub Actions 中为 github，否则为 text。"),
+        click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是标准输出。"),
+        click.option("--fail-on", type=click.Choice(list(FAIL_LEVELS)), default="error", show_default=True,
+                     help="达到该级别的发现时以 1 退出。"),
+        click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="未来日期与时效性的判定日期（默认今天）。"),
+        click.option("--sample", type=click.IntRange(min=0), default=20, show_default=True,
+                     help="每项检查列出的不合格行数。"),
+        click.option("--show-values", is_flag=True, help="样例中显示个人信息的原值（默认打码）。"),
+        click.option("--engine", type=click.Choice(["duckdb", "postgres", "spark"]),
+                     help="检查引擎（默认 duckdb；PostgreSQL 表默认在库内检查）。"),
+        click.option("--db", "db_url", metavar="URL",
+                     help="--engine postgres：在哪个 PostgreSQL 中检查文件；--record：目录库（默认 build/govcat.db）。"),
+        click.option("--spark-master", metavar="URL", help="--engine spark：Spark master（默认 local[*]）。"),
+        click.option("--catalog", type=click.Path(path_type=Path, dir_okay=False), help="从该目录文件中查找信息资源。"),
+        click.option("--mapping", type=click.Path(path_type=Path, dir_okay=False),
+                     help="列映射文件（YAML：信息项名称: 列名）。"),
+        click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="消息语言。"),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+@main.group()
+def data() -> None:
+    """检查共享的数据本身：数据元的类型、格式、代码集、校验码、主键、一致性与时效性（GC8xx）。"""
+
+
+@data.command("check")
+@click.argument("resource")
+@click.argument("sources", nargs=-1, required=True, metavar="DATA...")
+@_data_options
+@click.option("--record", is_flag=True, help="把结果存入目录库（govcat load 的数据库），供 govcat report 与看板显示。")
+@_guard
+@_workspace
+def data_check(resource: str, sources: tuple[str, ...], fmt: str, output: Path | None, fail_on: str, as_of: date,
+               sample: int, show_values: bool, engine: str | None, db_url: str | None, spark_master: str | None,
+               catalog: Path | None, mapping: Path | None, lang: str, record: bool, workspace: Workspace) -> int:
+    """按目录中的信息资源 RESOURCE 检查数据 DATA（CSV/TSV/xlsx/Parquet/JSON Lines/sqlite:///f.db#表/postgresql://…#表）。"""
+    from govcat import jobs
+    from govcat.data.check import Settings
+
+    settings = Settings(resource=resource, data=list(sources), workspace=workspace, catalog=catalog, mapping=mapping,
+                        engine=engine, sample=sample, as_of=as_of, show_values=show_values, lang=lang,
+                        spark_master=spark_master, postgres_url=db_url if engine == "postgres" else None)
+    report = jobs.data_check(settings, db_url if record else None, record)
+    return _data_output(report, fmt, output, fail_on)
+
+
+@data.command("compare")
+@click.option("--key", required=True, metavar="ELEMENT", help="关联键的数据元（标识符 DE00101、中文名称或英文名称）。")
+@click.argument("pairs", nargs=-1, required=True, metavar="RESOURCE=DATA...")
+@_data_options
+@_guard
+@_workspace
+def data_compare(key: str, pairs: tuple[str, ...], fmt: str, output: Path | None, fail_on: str, as_of: date,
+                 sample: int, show_values: bool, engine: str | None, db_url: str | None, spark_master: str | None,
+                 catalog: Path | None, mapping: Path | None, lang: str, workspace: Workspace) -> int:
+    """一数多源：按关键数据元关联几个信息资源的数据，报告同一数据元取值不一致的键。"""
+    from govcat.data import compare
+
+    if engine not in (None, "duckdb"):
+        raise UsageError("data compare 目前在 DuckDB 中运行（--engine duckdb）")
+    settings = compare.Settings(key=key, pairs=list(pairs), workspace=workspace, catalog=catalog, sample=sample,
+                                as_of=as_of, show_values=show_values, lang=lang)
+    return _data_output(compare.run(settings), fmt, output, fail_on)
+
+
+@data.command("sample")
+@click.argument("resource")
+@click.option("--output", "-o", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="输出文件：.csv、.tsv、.xlsx、.parquet 或 .jsonl。")
+@click.option("--rows", required=True, type=click.IntRange(min=0), help="行数。")
+@click.option("--defects", type=click.FloatRange(min=0, max=1), default=0.0, show_default=True,
+              help="植入缺陷的行的比例；缺陷逐条列在 FILE.defects.csv 中。")
+@click.option("--seed", type=int, default=0, show_default=True, help="随机种子（相同种子得到相同数据）。")
+@click.option("--catalog", type=click.Path(path_type=Path, dir_okay=False), help="从该目录文件中查找信息资源。")
+@_guard
+@_workspace
+def data_sample(resource: str, output: Path, rows: int, defects: float, seed: int, catalog: Path | None,
+                workspace: Workspace) -> int:
+    """为信息资源生成逼真的合成数据（校验码正确的身份号码与信用代码、真实的区划代码），可植入缺陷。"""
+    from govcat.data import synthetic
+
+    written = synthetic.write(resource, output, rows, defects, seed, workspace, catalog)
+    click.echo(f"已生成 {output}（{rows} 行" + (f"，{written} 处缺陷见 {synthetic.defects_path(output)}）" if defects
+                                               else "）"), err=True)
+    return 0

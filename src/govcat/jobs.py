@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,6 +21,10 @@ from govcat.core.workspace import Workspace
 from govcat.publishing import database, metrics
 from govcat.publishing.generators import CHECKED, TARGETS, writer
 from govcat.reporting import REPORTERS
+
+if TYPE_CHECKING:
+    from govcat.core.findings import Report
+    from govcat.data.check import Settings as DataSettings
 
 
 def validate(catalogs: list[Path], as_of: date, cwd: Path | None = None, *, with_registry: bool = False,
@@ -92,3 +97,14 @@ def docs_pages(workspace: Workspace, as_of: date | None) -> dict[str, str]:
     root = workspace.require("generate docs")
     day = docs.as_of_date(as_of)
     return docs.generate(root, validate([root / "catalogs"], day, root, workspace=workspace), day)
+
+
+def data_check(settings: DataSettings, db_url: str | None, record: bool) -> Report:
+    """`govcat data check`: the data's report; with ``record``, its result stored in the catalog database."""
+    from govcat.data import check
+
+    report, result = check.run(settings)
+    if record:
+        where = database.record_quality(db_url, check.summary(result, report))
+        click.echo(f"已记录数据质量结果到 {where}", err=True)
+    return report

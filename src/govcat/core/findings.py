@@ -26,6 +26,9 @@ class Finding:
     sheet: str | None
     cell: str | None
     record: dict[str, Any] | None
+    # More keys for the JSON report, after the fixed ones: a data finding's `field`, `count`, `rows`,
+    # `samples` (SPEC §6.3).
+    extra: dict[str, Any] | None = None
 
     @property
     def url(self) -> str:
@@ -37,6 +40,7 @@ class Finding:
             "file": self.file, "line": self.line, "column": self.column,
             "end_line": self.end_line, "end_column": self.end_column, "pointer": self.pointer,
             "sheet": self.sheet, "cell": self.cell, "record": self.record, "url": self.url,
+            **(self.extra or {}),
         }
 
     def sort_key(self) -> tuple[Any, ...]:
@@ -56,6 +60,7 @@ class Report:
     changed_since: dict[str, Any] | None = None  # {"revision", "left_out"} with --changed-since
     context_files: int = 0  # other files of the workspace read for the cross-catalog rules
     registry: str | None = None  # the department registry the run judged registration against; None: none found
+    extra: dict[str, Any] = field(default_factory=dict)  # more top-level keys: a data report's `resource`, `engine`, …
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -71,4 +76,5 @@ class Report:
                         "registry": self.registry},
             "findings": [f.as_dict() for f in self.findings],
             **({"changed_since": self.changed_since} if self.changed_since else {}),
+            **self.extra,
         }

@@ -487,3 +487,71 @@ def load_into(db_url: str | None, outcome: Outcome) -> Result:
 def _rollback(session: Session) -> None:
     with contextlib.suppress(Exception):  # the connection may be gone: the server rolls back on its own
         session.rollback()
+
+
+# --- data quality (`govcat data check --record`) --------------------------------------------------
+
+QUALITY_DDL = """CREATE TABLE IF NOT EXISTS data_quality (
+  resource_code TEXT NOT NULL,
+  as_of TEXT NOT NULL,
+  provider_code TEXT,
+  resource_name TEXT,
+  engine TEXT NOT NULL,
+  data TEXT NOT NULL,
+  rows_checked BIGINT NOT NULL,
+  errors INTEGER NOT NULL,
+  warnings INTEGER NOT NULL,
+  completeness REAL, conformity REAL, consistency REAL, uniqueness REAL, timeliness REAL,
+  quality REAL,
+  complete INTEGER NOT NULL,
+  PRIMARY KEY (resource_code, as_of)
+);"""
+QUALITY_COLUMNS = ("resource_code", "as_of", "provider_code", "resource_name", "engine", "data", "rows_checked",
+                   "errors", "warnings", "completeness", "conformity", "consistency", "uniqueness", "timeliness",
+                   "quality", "complete")
+
+
+def record_quality(db_url: str | None, summary: dict[str, Any]) -> str:
+    """Store one data check's summary (`govcat.data.check.summary`): one row per resource and as-of date,
+    replaced when checked again that day. Returns where it went."""
+    where = target(db_url)
+    if where.dialect == "sqlite":
+        Path(where.location).parent.mkdir(parents=True, exist_ok=True)
+    session = connect(where)
+    try:
+        session.begin()
+        session.script(QUALITY_DDL)
+        mark = session.mark
+        session.write(f"DELETE FROM data_quality WHERE resource_code = {mark} AND as_of = {mark}",
+                      [(summary["resource_code"], summary["as_of"])])
+        session.write(f"INSERT INTO data_quality ({', '.join(QUALITY_COLUMNS)}) VALUES "
+                      f"({', '.join([mark] * len(QUALITY_COLUMNS))})",
+                      [tuple(int(v) if isinstance(v, bool) else v for v in (summary[c] for c in QUALITY_COLUMNS))])
+        session.commit()
+    except session.errors as exc:
+        _rollback(session)
+        raise DatabaseError(f"无法记录数据质量结果到 {where.shown}：{_first_line(exc)}") from None
+    finally:
+        session.close()
+    return where.shown
+
+
+def quality_by_department(db_url: str | None) -> dict[str, float]:
+    """Provider code -> the mean data quality of its resources (each resource's latest check);
+    empty when the database or the table does not exist."""
+    where = target(db_url)
+    if where.dialect == "sqlite" and not Path(where.location).is_file():
+        return {}
+    session = connect(where)
+    try:
+        if not session.has_table("data_quality"):
+            return {}
+        rows = session.query(
+            "SELECT q.provider_code, AVG(q.quality) FROM data_quality q JOIN (SELECT resource_code, MAX(as_of) AS as_of "
+            "FROM data_quality GROUP BY resource_code) latest ON q.resource_code = latest.resource_code "
+            "AND q.as_of = latest.as_of WHERE q.quality IS NOT NULL GROUP BY q.provider_code")
+    except session.errors:
+        return {}
+    finally:
+        session.close()
+    return {str(code): float(value) for code, value in rows if code is not None and value is not None}

@@ -68,6 +68,8 @@ class Standard:
         self.formats: dict[str, list[str]] = raw["formats"]
         self.data_types: dict[str, str] = raw["data_types"]
         self.divisions: frozenset[str] = frozenset(raw["divisions"])
+        # enum name -> its codes, for the data elements whose range is a code set (`govcat data check`)
+        self.code_sets: dict[str, list[str]] = raw.get("code_sets", {})
         self.elements: dict[str, Element] = {
             key: Element(
                 id=key, slot=e["slot"], title=e["title"], aliases=tuple(e["aliases"]),

@@ -1,8 +1,8 @@
-"""The rule registry: every rule of the catalog, GC001–GC704, as one explicit tuple."""
+"""The rule registry: every rule, GC001–GC704 on catalogs and GC8xx on data, as one explicit tuple."""
 
 from __future__ import annotations
 
-from govcat.checking.rules import duplication, element, files, frequency, provider, resource, schema, sharing
+from govcat.checking.rules import data, duplication, element, files, frequency, provider, resource, schema, sharing
 from govcat.checking.rules.base import Context, Hit, Rule
 
 RULES: tuple[Rule, ...] = (
@@ -14,6 +14,7 @@ RULES: tuple[Rule, ...] = (
     *frequency.RULES,
     *duplication.RULES,
     *provider.RULES,
+    *data.RULES,  # `govcat data`: role "data", never run on catalog documents
 )
 BY_CODE = {r.code: r for r in RULES}
 

@@ -74,6 +74,7 @@ OBLIGATION = {"M": "必选", "R": "推荐", "C": "条件必选", "O": "可选"}
 FAMILIES = {
     "GC0": "文件与输入", "GC1": "结构与取值", "GC2": "信息资源代码、名称与分类", "GC3": "信息项与数据元",
     "GC4": "共享、开放与安全", "GC5": "更新周期", "GC6": "一数多源", "GC7": "提供方与标准版本",
+    "GC8": "数据质量（govcat data）",
 }
 SCALARS = {"string": "文本", "integer": "整数", "date": "日期（YYYY-MM-DD）", "boolean": "布尔值",
            "decimal": "数值", "float": "数值", "datetime": "日期时间"}

@@ -127,6 +127,7 @@ def build(root: Path) -> dict[str, Any]:
 
     view = schema_view(root / "schema" / "govcat.yaml")
     frequency_enum = view.get_enum("UpdateFrequency")
+    elements = _elements(view)
     classes = _enum_values(view, "ResourceClass")
     items = _enum_values(view, "ResourceItem")
     return {
@@ -145,7 +146,10 @@ def build(root: Path) -> dict[str, Any]:
                            for k, v in items.items()},
         "formats": {k: v["types"].split("|") for k, v in _enum_values(view, "FormatCategory").items()},
         "data_types": {k: v["title"] for k, v in _enum_values(view, "DataType").items()},
-        "elements": _elements(view),
+        "elements": elements,
+        # The code sets data elements take their values from (by enum name), for `govcat data check`.
+        "code_sets": {name: sorted(view.get_enum(name).permissible_values)
+                      for name in sorted({e["range"] for e in elements.values()}) if name in view.all_enums()},
         # GB/T 2260 codes, for the registry's `division` (the catalog schema stays free of 3 000 values).
         "divisions": sorted(view.get_enum("AdministrativeDivisionCode").permissible_values),
     }

@@ -1,0 +1,365 @@
+"""The checks of a resource's data, each one sqlglot expression tree, written once for every engine.
+
+A check is a boolean expression over the columns of one row (`c1`, `c2`, … as text) that is true
+when the row fails. Everything here is plain, portable SQL: anchored regular expressions
+(`REGEXP_LIKE`, which sqlglot writes as DuckDB `REGEXP_MATCHES`, PostgreSQL `~`, Spark `RLIKE`),
+`SUBSTRING`, `LENGTH`, `STRPOS` and integer arithmetic. No cast that could raise on bad data is used:
+a character's value is its position in an alphabet (`STRPOS('0123456789', c) - 1`), so a check digit
+or a calendar date is computed the same way, without errors, in DuckDB, PostgreSQL and Spark (ANSI).
+Check digits are hand-written as SQL because no SQL library computes them; python-stdnum gives the
+reference values in the tests.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlglot import exp
+
+from govcat.core.i18n import L10n
+from govcat.data.resource import Item, Mapping, Resource
+from govcat.standard import Standard
+
+SQL = Any  # a sqlglot tree: its builders are typed with several base classes
+DIGITS = "0123456789"
+GB32100_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # GB 32100-2015: I, O, S, V, Z are not used
+GB11714_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+GB11643_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+GB32100_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+GB11714_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
+CHECKSUMS = {"gb11643": "GB 11643-1999", "gb32100": "GB 32100-2015", "gb11714": "GB 11714-1997"}
+ID_ELEMENT, BIRTH_ELEMENT, GENDER_ELEMENT, UPDATED_ELEMENT = "DE00001", "DE00004", "DE00003", "DE00305"
+# Dates that lie in the future by nature (有效期截止日期, 到期日期…) are not checked against the as-of date.
+_FUTURE_BY_NATURE = re.compile("截止|到期|届满|终止|失效|预计|计划")
+
+# GB/T 36344-2018 dimensions the checks measure
+COMPLETENESS, CONFORMITY, CONSISTENCY, UNIQUENESS, TIMELINESS = "完整性", "规范性", "一致性", "唯一性", "时效性"
+DIMENSIONS = (COMPLETENESS, CONFORMITY, CONSISTENCY, UNIQUENESS, TIMELINESS)
+DIMENSION_EN = {COMPLETENESS: "completeness", CONFORMITY: "conformity", CONSISTENCY: "consistency",
+                UNIQUENESS: "uniqueness", TIMELINESS: "timeliness"}
+
+
+# --- expression helpers ----------------------------------------------------------------------------
+
+def col(index: int) -> SQL:
+    """The data column ``index`` (0-based) as every engine's relation names it."""
+    return exp.column(f"c{index + 1}")
+
+
+def lit(value: str | int) -> SQL:
+    return exp.Literal.number(value) if isinstance(value, int) else exp.Literal.string(value)
+
+
+def substr(value: SQL, start: int, length: int) -> SQL:
+    return exp.Substring(this=value.copy(), start=lit(start), length=lit(length))
+
+
+def full_match(value: SQL, pattern: str) -> SQL:
+    """The whole value matches ``pattern``: engines' regex functions match anywhere, so anchor it."""
+    return exp.RegexpLike(this=value.copy(), expression=lit(anchored(pattern)))
+
+
+def anchored(pattern: str) -> str:
+    """``pattern`` as a whole-value match. A pattern written `^…` without `$` (`^1\\.2\\.156…`) fixes only
+    how the value starts: the rest is free."""
+    prefix_only = pattern.startswith("^") and not (pattern.endswith("$") and not pattern.endswith("\\$"))
+    body = pattern[1:] if pattern.startswith("^") else pattern
+    if body.endswith("$") and not body.endswith("\\$"):
+        body = body[:-1]
+    return f"^(?:{body})[\\s\\S]*$" if prefix_only else f"^(?:{body})$"
+
+
+def char_value(value: SQL, position: int, alphabet: str) -> SQL:
+    """The value of the character at ``position`` (1-based): its index in ``alphabet``, -1 if absent."""
+    return exp.paren(exp.Sub(this=exp.StrPosition(this=lit(alphabet), substr=substr(value, position, 1)),
+                             expression=lit(1)))
+
+
+def number(value: SQL, start: int, digits: int) -> SQL:
+    """The integer written by ``digits`` digits from ``start`` (the digits are known to be digits)."""
+    total: SQL = char_value(value, start, DIGITS)
+    for i in range(1, digits):
+        total = exp.Add(this=exp.Mul(this=exp.paren(total), expression=lit(10)),
+                        expression=char_value(value, start + i, DIGITS))
+    return exp.paren(total)
+
+
+def weighted_sum(value: SQL, weights: tuple[int, ...], alphabet: str) -> SQL:
+    total: SQL = exp.Mul(this=char_value(value, 1, alphabet), expression=lit(weights[0]))
+    for i, w in enumerate(weights[1:], start=2):
+        total = exp.Add(this=total, expression=exp.Mul(this=char_value(value, i, alphabet), expression=lit(w)))
+    return exp.paren(total)
+
+
+def mod(value: SQL, m: int) -> SQL:
+    return exp.paren(exp.Mod(this=exp.paren(value), expression=lit(m)))
+
+
+def case(condition: SQL, then: SQL, default: SQL) -> SQL:
+    return exp.Case(ifs=[exp.If(this=condition, true=then)], default=default)
+
+
+def guarded(condition: SQL, fails: SQL) -> SQL:
+    """``fails`` evaluated only where ``condition`` holds (false elsewhere, never NULL)."""
+    return case(condition, fails, exp.false())
+
+
+def blank(value: SQL) -> SQL:
+    return exp.or_(exp.Is(this=value.copy(), expression=exp.Null()),
+                   exp.EQ(this=exp.Trim(this=value.copy()), expression=lit("")))
+
+
+def present(value: SQL) -> SQL:
+    return exp.not_(exp.paren(blank(value)))
+
+
+def real_date(value: SQL, start: int = 1) -> SQL:
+    """The 8 digits from ``start`` (known to be digits) are a real Gregorian date YYYYMMDD."""
+    y, m, d = number(value, start, 4), number(value, start + 4, 2), number(value, start + 6, 2)
+    leap = exp.or_(exp.and_(exp.EQ(this=mod(y, 4), expression=lit(0)), exp.NEQ(this=mod(y.copy(), 100), expression=lit(0))),
+                   exp.EQ(this=mod(y.copy(), 400), expression=lit(0)))
+    days = exp.Case(ifs=[
+        exp.If(this=exp.In(this=m.copy(), expressions=[lit(4), lit(6), lit(9), lit(11)]), true=lit(30)),
+        exp.If(this=exp.EQ(this=m.copy(), expression=lit(2)), true=case(exp.paren(leap), lit(29), lit(28))),
+    ], default=lit(31))
+    return exp.and_(exp.GTE(this=y.copy(), expression=lit(1)),
+                    exp.Between(this=m, low=lit(1), high=lit(12)),
+                    exp.Between(this=d, low=lit(1), high=days))
+
+
+def real_time(value: SQL, start: int = 9) -> SQL:
+    h, mi, s = number(value, start, 2), number(value, start + 2, 2), number(value, start + 4, 2)
+    return exp.and_(exp.LTE(this=h, expression=lit(23)), exp.LTE(this=mi, expression=lit(59)),
+                    exp.LTE(this=s, expression=lit(59)))
+
+
+def gb11643_wrong(value: SQL) -> SQL:
+    """GB 11643-1999: ISO 7064 MOD 11-2 over the 17 digits; the check character from `10X98765432`."""
+    expected = exp.Substring(this=lit("10X98765432"), start=exp.Add(this=mod(weighted_sum(value, GB11643_WEIGHTS, DIGITS), 11),
+                                                                     expression=lit(1)), length=lit(1))
+    return exp.NEQ(this=substr(value, 18, 1), expression=expected)
+
+
+def gb32100_wrong(value: SQL) -> SQL:
+    """GB 32100-2015: weights 3^(i-1) mod 31 over 31 characters; check = (31 - sum mod 31) mod 31."""
+    expected = mod(exp.Sub(this=lit(31), expression=mod(weighted_sum(value, GB32100_WEIGHTS, GB32100_CHARS), 31)), 31)
+    return exp.NEQ(this=char_value(value, 18, GB32100_CHARS), expression=expected)
+
+
+def gb11714_wrong(value: SQL) -> SQL:
+    """GB 11714-1997: weights 3 7 9 10 5 8 4 2, C9 = 11 - sum mod 11 (10 -> X, 11 -> 0)."""
+    r = exp.Sub(this=lit(11), expression=mod(weighted_sum(value, GB11714_WEIGHTS, GB11714_CHARS), 11))
+    expected = exp.Substring(this=lit("123456789X0"), start=r, length=lit(1))
+    return exp.NEQ(this=substr(value, 9, 1), expression=expected)
+
+
+_CHECKSUM_SQL = {"gb11643": (gb11643_wrong, r"[0-9]{17}[0-9X]"),
+                 "gb32100": (gb32100_wrong, r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}"),
+                 "gb11714": (gb11714_wrong, r"[0-9A-Z]{8}[0-9X]")}
+
+
+# --- the checks of a resource -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Check:
+    code: str
+    column: int  # 0-based data column the finding is about
+    item: Item
+    fails: SQL
+    dimension: str
+    args: dict[str, Any] = field(default_factory=dict)
+    severity: str | None = None  # a milder or stronger case than the rule's default
+
+    @property
+    def key(self) -> str:
+        return f"{self.code}:{self.column}:{self.args.get('variant', '')}"
+
+
+@dataclass
+class Plan:
+    """Everything one scan computes: the row checks, the key, the freshness column."""
+
+    checks: list[Check]
+    key_columns: list[int]  # the is_key items' columns; uniqueness over their combination
+    key_item: Item | None
+    updated_column: int | None  # DE00305 数据更新时间, for freshness
+    updated_item: Item | None
+    columns: int  # how many data columns the relation has
+
+    def key_expression(self) -> SQL | None:
+        """The row's key as one text value, NULL when any part is blank (such rows fail GC811 instead)."""
+        if not self.key_columns:
+            return None
+        parts = [col(c) for c in self.key_columns]
+        joined: SQL = parts[0]
+        for part in parts[1:]:
+            joined = exp.DPipe(this=exp.DPipe(this=joined, expression=lit("\x1f")), expression=part)
+        any_blank = exp.or_(*[exp.paren(blank(col(c))) for c in self.key_columns])
+        return case(any_blank, exp.Null(), joined)
+
+    def newest_expression(self) -> SQL | None:
+        if self.updated_column is None:
+            return None
+        v = col(self.updated_column)
+        return exp.Max(this=case(exp.and_(full_match(v, "[0-9]{14}"), real_date(v), real_time(v)), v.copy(), exp.Null()))
+
+
+def _chars_pattern(chars: str | None) -> str | None:
+    return {"n": "[0-9]+", "a": "[A-Za-z]+", "an": "[A-Za-z0-9]+"}.get(chars or "")
+
+
+def _decimal_bounds(item: Item) -> tuple[int | None, int | None]:
+    """(total digits, decimals) from the item (length, precision) or the element (`n..18,4`)."""
+    element = item.element
+    total = item.length or (element.max_length or element.fixed_length if element else None)
+    scale = item.precision if item.precision is not None else (element_scale(element) if element else None)
+    return total, scale
+
+
+def element_scale(element: Any) -> int | None:
+    match = re.search(r",(\d+)$", element.format or "")
+    return int(match.group(1)) if match else None
+
+
+def plan(resource: Resource, mapping: Mapping, std: Standard, as_of: date, columns: int) -> Plan:
+    checks: list[Check] = []
+    by_element: dict[str, int] = {}
+    for c, item in sorted(mapping.columns.items()):
+        if item.element is not None:
+            by_element.setdefault(item.element.id, c)
+        checks.extend(_item_checks(c, item, std, as_of))
+    checks.extend(_cross_checks(mapping, by_element))
+    keys = sorted(c for c, it in mapping.columns.items() if it.is_key)
+    updated = by_element.get(UPDATED_ELEMENT)
+    if updated is None:  # an update-time column not tied to DE00305: a T item named like one
+        updated = next((c for c, it in sorted(mapping.columns.items())
+                        if (it.data_type or (it.element.data_type if it.element else None)) == "T"
+                        and "更新" in it.name), None)
+    return Plan(checks=checks, key_columns=keys, key_item=mapping.columns[keys[0]] if keys else None,
+                updated_column=updated, updated_item=mapping.columns.get(updated) if updated is not None else None,
+                columns=columns)
+
+
+def _type_of(item: Item) -> str:
+    element_type = item.element.data_type if item.element else None
+    return (item.data_type or element_type or "C").upper()
+
+
+def _item_checks(c: int, item: Item, std: Standard, as_of: date) -> list[Check]:
+    v = col(c)
+    out = [Check("GC811" if item.is_key else "GC812", c, item, blank(v), COMPLETENESS)]
+    element, kind = item.element, _type_of(item)
+    ok = present(v)
+    if kind in ("D", "T"):
+        digits = 8 if kind == "D" else 14
+        shape = full_match(v, f"[0-9]{{{digits}}}")
+        expected = L10n("日期 YYYYMMDD", "a date YYYYMMDD") if kind == "D" else L10n(
+            "日期时间 YYYYMMDDhhmmss", "a date-time YYYYMMDDhhmmss")
+        out.append(Check("GC813", c, item, guarded(ok, exp.not_(shape)), CONFORMITY, {"expected": expected}))
+        real = real_date(v) if kind == "D" else exp.and_(real_date(v), real_time(v))
+        out.append(Check("GC818", c, item, guarded(exp.and_(ok.copy(), shape.copy()), exp.not_(exp.paren(real))),
+                         CONFORMITY))
+        title = element.title if element else item.name
+        if not _FUTURE_BY_NATURE.search(title) and not _FUTURE_BY_NATURE.search(item.name):
+            valid = exp.and_(ok.copy(), shape.copy(), exp.paren(real.copy()))
+            out.append(Check("GC819", c, item, guarded(valid, exp.GT(this=substr(v, 1, 8), expression=lit(
+                as_of.strftime("%Y%m%d")))), CONFORMITY, {"as_of": as_of.isoformat()}))
+        return out
+    if kind == "I":
+        out.append(Check("GC813", c, item, guarded(ok, exp.not_(full_match(v, "[+-]?[0-9]+"))), CONFORMITY,
+                         {"expected": L10n("整数", "an integer")}))
+        limit = item.length or (element.max_length or element.fixed_length if element else None)
+        if limit:
+            out.append(Check("GC814", c, item, guarded(exp.and_(ok.copy(), full_match(v, "[+-]?[0-9]+")),
+                                                       exp.not_(full_match(v, f"[+-]?[0-9]{{1,{limit}}}"))),
+                             CONFORMITY, {"expected": L10n(f"至多 {limit} 位数字", f"at most {limit} digits")}))
+        return out
+    if kind in ("N", "Y", "F", "B"):
+        exponent = "([eE][+-]?[0-9]+)?" if kind in ("F", "B") else ""
+        number_re = f"[+-]?[0-9]+([.][0-9]+)?{exponent}"
+        out.append(Check("GC813", c, item, guarded(ok, exp.not_(full_match(v, number_re))), CONFORMITY,
+                         {"expected": L10n("十进制数", "a decimal number")}))
+        total, scale = _decimal_bounds(item)
+        if total and kind in ("N", "Y"):
+            whole = max(total - (scale or 0), 1)
+            bounded = f"[+-]?[0-9]{{1,{whole}}}" + (f"([.][0-9]{{1,{scale}}})?" if scale else "")
+            out.append(Check("GC814", c, item, guarded(exp.and_(ok.copy(), full_match(v, number_re)),
+                                                       exp.not_(full_match(v, bounded))), CONFORMITY,
+                             {"expected": L10n(f"整数部分至多 {whole} 位、小数至多 {scale or 0} 位",
+                                               f"at most {whole} integer and {scale or 0} decimal digits")}))
+        return out
+    if kind == "L":
+        digits_only = element is not None and (element.format or "").startswith("n")
+        allowed = ["0", "1"] if digits_only else ["0", "1", "true", "false", "是", "否", "y", "n"]
+        test = v.copy() if digits_only else exp.Lower(this=exp.Trim(this=v.copy()))
+        out.append(Check("GC813", c, item, guarded(ok, exp.not_(exp.In(this=test, expressions=[lit(a) for a in allowed]))),
+                         CONFORMITY, {"expected": L10n("逻辑值（" + "/".join(allowed) + "）",
+                                                       "a boolean (" + "/".join(allowed) + ")")}))
+        return out
+    # C, M, G: text. Length, characters and pattern, code set, check digit.
+    fixed = element.fixed_length if element else None
+    limit = None if fixed else (item.length or (element.max_length if element else None))
+    if fixed:
+        out.append(Check("GC814", c, item, guarded(ok, exp.NEQ(this=exp.Length(this=v.copy()), expression=lit(fixed))),
+                         CONFORMITY, {"expected": L10n(f"恰为 {fixed} 个字符", f"exactly {fixed} characters")}))
+    elif limit:
+        out.append(Check("GC814", c, item, guarded(ok, exp.GT(this=exp.Length(this=v.copy()), expression=lit(limit))),
+                         CONFORMITY, {"expected": L10n(f"至多 {limit} 个字符", f"at most {limit} characters")}))
+    if element is None:
+        return out
+    pattern = attr(std, element, "pattern")
+    patterns = [p for p in (_chars_pattern(attr(std, element, "chars")), pattern) if p]
+    code_set = std.code_sets.get(attr(std, element, "range") or "")
+    if patterns and not code_set:  # a code set is stricter than any pattern: GC816 alone says it
+        conforms = exp.and_(*[full_match(v, p) for p in patterns])
+        out.append(Check("GC815", c, item, guarded(ok, exp.not_(exp.paren(conforms))), CONFORMITY,
+                         {"expected": " ".join(x for x in (element.format, pattern) if x)}))
+    if code_set:
+        out.append(Check("GC816", c, item, guarded(ok, exp.not_(exp.In(this=v.copy(), expressions=[lit(x) for x in code_set]))),
+                         CONFORMITY, {"code_set": attr(std, element, "range")}))
+    algorithm = attr(std, element, "checksum")
+    if algorithm in _CHECKSUM_SQL:
+        wrong, shape = _CHECKSUM_SQL[algorithm]
+        out.append(Check("GC817", c, item, guarded(exp.and_(ok.copy(), full_match(v, shape)), wrong(v)), CONFORMITY,
+                         {"algorithm": CHECKSUMS[algorithm]}))
+        if algorithm == "gb11643":  # the birth date inside the number is a real date
+            out.append(Check("GC818", c, item, guarded(exp.and_(ok.copy(), full_match(v, shape)),
+                                                       exp.not_(exp.paren(real_date(v, 7)))), CONFORMITY,
+                             {"variant": "birth"}))
+    return out
+
+
+def _cross_checks(mapping: Mapping, by_element: dict[str, int]) -> list[Check]:
+    out: list[Check] = []
+    id_col = by_element.get(ID_ELEMENT)
+    if id_col is None:
+        return out
+    idv = col(id_col)
+    id_ok = exp.and_(present(idv), full_match(idv, r"[0-9]{17}[0-9X]"))
+    birth = by_element.get(BIRTH_ELEMENT)
+    if birth is not None:
+        bv = col(birth)
+        out.append(Check("GC821", birth, mapping.columns[birth],
+                         guarded(exp.and_(id_ok.copy(), present(bv)), exp.NEQ(this=substr(idv, 7, 8), expression=bv.copy())),
+                         CONSISTENCY, {"other": mapping.columns[id_col].name,
+                                       "what": L10n("出生日期与身份号码第 7–14 位不同",
+                                                    "the birth date differs from digits 7-14 of the ID number")}))
+    gender = by_element.get(GENDER_ELEMENT)
+    if gender is not None:
+        gv = col(gender)
+        from_id = case(exp.EQ(this=mod(char_value(idv, 17, DIGITS), 2), expression=lit(1)), lit("1"), lit("2"))
+        out.append(Check("GC821", gender, mapping.columns[gender],
+                         guarded(exp.and_(id_ok.copy(), exp.In(this=gv.copy(), expressions=[lit("1"), lit("2")])),
+                                 exp.NEQ(this=from_id, expression=gv.copy())),
+                         CONSISTENCY, {"other": mapping.columns[id_col].name,
+                                       "what": L10n("性别代码与身份号码第 17 位的奇偶不符",
+                                                    "the gender code disagrees with digit 17 of the ID number")}))
+    return out
+
+
+def attr(std: Standard, element: Any, key: str) -> Any:
+    """An attribute of the element the run-time model keeps only in its raw table (pattern, range, …)."""
+    return std.raw["elements"].get(element.id, {}).get(key)

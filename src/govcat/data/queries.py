@@ -1,0 +1,121 @@
+"""The two queries a table is checked with, as sqlglot trees generated per dialect.
+
+1. One aggregate scan: a filtered count per check, the key's count and distinct count, the newest
+   update time, and how many rows hold a line break (for the physical line of a sample).
+2. One bounded query for the samples: the failing rows of each check (at most N each, the first ones
+   in row order), unpivoted so that a single scan serves every check, plus the first rows that repeat
+   an earlier key.
+"""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+from govcat.data.checks import SQL, Check, Plan, case, col, lit
+
+DIALECTS = {"duckdb": "duckdb", "postgres": "postgres", "spark": "spark"}
+SOURCE = "src"
+DUPLICATE = -1  # the sample rows of the key-uniqueness check carry this check number
+
+
+def _count(condition: SQL) -> SQL:
+    return exp.Sum(this=case(condition.copy(), lit(1), lit(0)))
+
+
+def aggregate(plan: Plan, line_breaks: bool) -> SQL:
+    columns: list[SQL] = [exp.alias_(exp.Count(this=exp.Star()), "n")]
+    columns += [exp.alias_(_count(check.fails), f"k{i}") for i, check in enumerate(plan.checks)]
+    key = plan.key_expression()
+    if key is not None:
+        columns.append(exp.alias_(exp.Count(this=key), "key_n"))
+        columns.append(exp.alias_(exp.Count(this=exp.Distinct(expressions=[key.copy()])), "key_d"))
+    newest = plan.newest_expression()
+    if newest is not None:
+        columns.append(exp.alias_(newest, "newest"))
+    if line_breaks and plan.columns:
+        # every column is named here, so the reader parses all of them (a count alone may skip some)
+        any_break = exp.or_(*[exp.GT(this=exp.StrPosition(this=col(c), substr=lit("\n")), expression=lit(0))
+                              for c in range(plan.columns)])
+        columns.append(exp.alias_(_count(any_break), "breaks"))
+    return exp.select(*columns).from_(SOURCE)
+
+
+def samples(plan: Plan, failing: list[int], limit: int, with_duplicates: bool) -> SQL | None:
+    """The sample rows (check number, rn, value) of the checks numbered in ``failing``."""
+    parts: list[SQL] = []
+    if failing and limit > 0:
+        checks = [(i, plan.checks[i]) for i in failing]
+        flagged = exp.select(
+            "rn", *[exp.alias_(col(c.column), f"v{i}") for i, c in checks],
+            *[exp.alias_(case(c.fails.copy(), lit(1), lit(0)), f"f{i}") for i, c in checks],
+        ).from_(SOURCE).where(exp.GT(this=_sum_of([case(c.fails.copy(), lit(1), lit(0)) for _, c in checks]),
+                                 expression=lit(0)))  # a sum, not an OR: Spark's optimizer turns ORs of CASEs into CNF
+        numbers = exp.Values(expressions=[exp.Tuple(expressions=[lit(i)]) for i, _ in checks],
+                             alias=exp.TableAlias(this=exp.to_identifier("ks"), columns=[exp.to_identifier("chk")]))
+        pick = exp.column("chk", "ks")
+
+        def by_check(prefix: str) -> SQL:
+            return exp.Case(this=pick.copy(), ifs=[exp.If(this=lit(i), true=exp.column(f"{prefix}{i}", "f"))
+                                                   for i, _ in checks])
+
+        unpivot = (exp.select(exp.alias_(pick.copy(), "chk"), exp.column("rn", "f"), exp.alias_(by_check("v"), "v"))
+                   .from_(exp.alias_(exp.paren(flagged), "f"))
+                   .join(numbers, join_type="cross")
+                   .where(exp.EQ(this=by_check("f"), expression=lit(1))))
+        ranked = exp.select("chk", "rn", "v", exp.alias_(exp.Window(
+            this=exp.RowNumber(), partition_by=[exp.column("chk")], order=exp.Order(expressions=[
+                exp.Ordered(this=exp.column("rn"))])), "pos")).from_(exp.alias_(exp.paren(unpivot), "u"))
+        parts.append(exp.select("chk", "rn", "v").from_(exp.alias_(exp.paren(ranked), "r"))
+                     .where(exp.LTE(this=exp.column("pos"), expression=lit(limit))))
+    key = plan.key_expression()
+    if with_duplicates and key is not None and limit > 0:
+        repeated = (exp.select(exp.alias_(key.copy(), "key")).from_(SOURCE).where(exp.Not(this=exp.Is(
+            this=key.copy(), expression=exp.Null()))).group_by(key.copy())
+            .having(exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1))))
+        within = (exp.select("rn", exp.alias_(key.copy(), "v"), exp.alias_(exp.Window(
+            this=exp.RowNumber(), partition_by=[key.copy()], order=exp.Order(expressions=[
+                exp.Ordered(this=exp.column("rn"))])), "seen")).from_(SOURCE)
+            .where(exp.In(this=key.copy(), query=repeated.subquery())))
+        first = (exp.select(exp.alias_(lit(DUPLICATE), "chk"), "rn", "v").from_(exp.alias_(exp.paren(within), "d"))
+                 .where(exp.GT(this=exp.column("seen"), expression=lit(1)))
+                 .order_by("rn").limit(limit))
+        parts.append(exp.select("chk", "rn", "v").from_(exp.alias_(exp.paren(first), "dd")))
+    if not parts:
+        return None
+    query = parts[0]
+    for part in parts[1:]:
+        query = exp.union(query, part, distinct=False)
+    return query
+
+
+def line_breaks_before(rows: list[int], columns: int) -> SQL:
+    """For each sample row: the line breaks inside the values of the rows before it (CSV lines)."""
+    def breaks(c: int) -> SQL:
+        v = exp.Coalesce(this=col(c), expressions=[lit("")])
+        return exp.Sub(this=exp.Length(this=v), expression=exp.Length(this=exp.func(
+            "REPLACE", v.copy(), lit("\n"), lit(""))))
+
+    return exp.select(*[exp.alias_(exp.Sum(this=case(exp.LT(this=exp.column("rn"), expression=lit(r)),
+                                                       exp.column("nl"), lit(0))), f"b{i}")
+                        for i, r in enumerate(rows)]).from_(exp.alias_(exp.paren(
+                            exp.select("rn", exp.alias_(_sum_of([breaks(c) for c in range(columns)]), "nl"))
+                            .from_(SOURCE)), "x"))
+
+
+
+def _sum_of(parts: list[SQL]) -> SQL:
+    total = parts[0]
+    for p in parts[1:]:
+        total = exp.Add(this=total, expression=p)
+    return total
+
+
+def failing_checks(counts: dict[int, int], plan: Plan) -> list[int]:
+    return [i for i, _ in enumerate(plan.checks) if counts.get(i, 0) > 0]
+
+
+def sql(tree: SQL, engine: str) -> str:
+    return tree.sql(dialect=DIALECTS[engine])
+
+
+__all__ = ["Check", "aggregate", "failing_checks", "line_breaks_before", "samples", "sql"]

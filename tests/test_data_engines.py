@@ -1,0 +1,72 @@
+"""One definition, three engines: the same checks on DuckDB, inside a real PostgreSQL server and on a
+local Spark session give identical counts and samples on the same data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.datacases import HEADERS, check, defect_rows, good_row, write_csv
+from tests.postgres import pg_db, pg_url  # noqa: F401
+
+
+def _essence(report: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return sorted((f["code"], f["field"], f["severity"], f["count"], f["rows"],
+                   tuple((s["row"], s["line"], s["value"]) for s in f["samples"])) for f in report["findings"])
+
+
+@pytest.fixture
+def table(tmp_path: Path) -> Path:
+    rows = defect_rows() + [good_row(i) for i in range(21, 60)]
+    rows[25][7] = "示范市\n人民路"  # a quoted line break: lines and rows part
+    rows[30][5] = "99"
+    return write_csv(tmp_path / "people.csv", rows)
+
+
+def test_postgres_gives_duckdbs_counts_and_samples(table: Path, pg_db: str) -> None:  # noqa: F811
+    duck = check(table, sample=5)
+    pg = check(table, sample=5, engine="postgres", postgres_url=pg_db)
+    assert pg["engine"] == "postgres" and pg["rows"] == duck["rows"] == 59
+    assert _essence(pg) == _essence(duck)
+
+
+def test_a_postgres_table_is_checked_in_place(table: Path, pg_db: str) -> None:  # noqa: F811
+    import csv
+
+    import psycopg
+
+    with psycopg.connect(pg_db, autocommit=True) as conn:
+        conn.execute(f"CREATE TABLE people ({', '.join(f'{chr(34)}{h}{chr(34)} text' for h in HEADERS)})")
+        with open(table, encoding="utf-8", newline="") as fh, conn.cursor().copy(
+                "COPY people FROM STDIN") as copy:
+            rows = list(csv.reader(fh))[1:]
+            for row in rows:
+                copy.write_row([v or None for v in row])
+    in_place = check(f"{pg_db}#public.people", sample=5)
+    duck = check(table, sample=5)
+    assert in_place["engine"] == "postgres"
+    strip = [(c, f, s, n, r) for c, f, s, n, r, _ in _essence(duck)]
+    assert [(c, f, s, n, r) for c, f, s, n, r, _ in _essence(in_place)] == strip
+    rows_of = {(f["code"], f["field"]): [s["row"] for s in f["samples"]] for f in in_place["findings"]}
+    assert rows_of == {(f["code"], f["field"]): [s["row"] for s in f["samples"]] for f in duck["findings"]}
+
+
+@pytest.mark.spark
+def test_spark_gives_duckdbs_counts_and_samples(table: Path) -> None:
+    duck = check(table, sample=5)
+    spark = check(table, sample=5, engine="spark", spark_master="local[2]")
+    assert spark["engine"] == "spark" and spark["rows"] == 59
+    assert _essence(spark) == _essence(duck)
+
+
+@pytest.mark.spark
+def test_a_spark_session_that_cannot_start_is_a_usage_error(tmp_path: Path) -> None:
+    from tests.conftest import REPO, govcat
+
+    data = write_csv(tmp_path / "p.csv", [good_row(1)])
+    result = govcat("data", "check", "101002001/000001", str(data), "--engine", "spark", "--spark-master",
+                    "spark://127.0.0.1:1", cwd=REPO, env={**os.environ, "JAVA_HOME": "/nonexistent"})
+    assert result.returncode == 2 and "Spark" in result.stderr and "Traceback" not in result.stderr
