@@ -88,7 +88,7 @@ def module_header(name: str, title: str, description: str) -> dict[str, Any]:
         "title": title,
         "description": description,
         "license": "CC-BY-4.0",
-        "version": _Quoted("1.0"),
+        "version": _Quoted("1.0.0"),
         "prefixes": {
             "linkml": "https://w3id.org/linkml/",
             "govcat": "https://govcat.example.org/schema/",

@@ -89,10 +89,11 @@ def run(root: Path, paths: list[Path] | None = None, **settings: object) -> Repo
     return validate(Settings(paths=paths or [root / "catalogs"], **options))  # type: ignore[arg-type]
 
 
-def govcat(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def govcat(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
+           timeout: int = 600) -> subprocess.CompletedProcess[str]:
     """The real CLI in a new process, as CI and pre-commit run it."""
     return subprocess.run([sys.executable, "-m", "govcat", *args], cwd=cwd, capture_output=True, text=True,
-                          env=env, timeout=120)
+                          env=env, timeout=timeout)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import json
 import re
 from pathlib import Path
 
+from govcat.checking.rules import RULES
 from tests.conftest import REPO, govcat
 
 SPEC_KEYS = {"code", "name", "severity", "message", "file", "line", "column", "end_line", "end_column",
@@ -106,7 +107,7 @@ def test_usage_errors_exit_2_with_a_message(tmp_path: Path) -> None:
 
 def test_rules_and_explain() -> None:
     listing = govcat("rules").stdout.splitlines()
-    assert len(listing) == 55 and listing[0].startswith("GC001  error")
+    assert len(listing) == len(RULES) and listing[0].startswith("GC001  error")
     page = govcat("explain", "GC401")
     assert page.returncode == 0
     for heading in ("## 检查内容", "## 为什么", "## 示例", "## 修正", "/rules/GC401/"):

@@ -180,3 +180,21 @@ def test_markdown_keeps_schema_text_inert(text: str) -> None:
     new["classes"]["Provider"]["attributes"]["name"]["description"] = text
     page = render.markdown(compare(base, new), None, "zh")
     assert "<script>" not in page and "| a |" not in page
+
+
+def test_the_ci_template_posts_a_diff_that_runs_for_real(tmp_path: Path) -> None:
+    """templates/github/govcat-repository.yml's `govcat diff` step, on a pull request that adds a
+    value and bumps the minor version: the Markdown names the change and the impact, and exits 0."""
+    import yaml
+
+    template = yaml.safe_load((REPO / "templates" / "github" / "govcat-repository.yml").read_text(encoding="utf-8"))
+    steps = template["jobs"]["standard-diff"]["steps"]
+    command = next(s["run"] for s in steps if "govcat diff" in s.get("run", "")).split(" || ")[0]
+    root = _git_repository(tmp_path)
+    _edit(root / "schema" / "catalog.yaml", "      文件: {}\n", "      文件: {}\n      消息队列: {}\n")
+    _edit(root / "schema" / "govcat.yaml", 'version: "1.0.0"', 'version: "1.1.0"')
+    args = command.replace('"origin/$BASE"', "HEAD").split()[1:]
+    result = govcat(*args, "--as-of", AS_OF.isoformat(), cwd=root)
+    assert result.returncode == 0, result.stderr
+    text = (root / "diff.md").read_text(encoding="utf-8")
+    assert "`enum-value-added`" in text and "次版本（minor）" in text and "没有任何目录因此新增或消失校验发现" in text

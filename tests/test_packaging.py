@@ -62,7 +62,9 @@ def test_wheel_ships_what_validate_needs(wheel: Path) -> None:
     for needed in ("govcat/_data/generated/catalog.schema.json", "govcat/_data/generated/registry.schema.json",
                    "govcat/_data/generated/standard.json", "govcat/_data/departments.yaml",
                    "govcat/_data/generated/sql/registry.sqlite.sql", "govcat/_data/generated/sql/registry.postgresql.sql",
-                   "govcat/_data/schema/govcat.yaml", "govcat/cli.py"):
+                   "govcat/_data/schema/govcat.yaml", "govcat/cli.py",
+                   "govcat/_data/releases/1.0.0/standard.json", "govcat/_data/releases/1.0.0/model.json",
+                   "govcat/_data/releases/1.0.0/catalog.schema.json"):
         assert needed in names
 
 
@@ -136,3 +138,49 @@ def test_an_independent_client_accepts_the_examples_and_rejects_broken_catalogs(
         result = subprocess.run([check, "--schemafile", str(REPO / "generated" / "catalog.schema.json"),
                                  str(tmp_path / name)], capture_output=True, text=True, timeout=300)
         assert result.returncode == 1, (name, result.stdout)
+
+
+def test_a_released_version_is_frozen() -> None:
+    """The current version, once released, is what releases/<version>/ holds: changing the standard
+    means raising its version (govcat release refuses to release a version twice)."""
+    import json as _json
+
+    version = _json.loads((REPO / "generated" / "model.json").read_text(encoding="utf-8"))["version"]
+    released = REPO / "releases" / version
+    if not released.is_dir():
+        return  # not released yet: the next `govcat release` freezes it
+    for name in ("standard.json", "model.json", "catalog.schema.json", "registry.schema.json"):
+        assert (released / name).read_bytes() == (REPO / "generated" / name).read_bytes(), name
+
+
+def test_the_installed_wheel_works_on_the_clone_it_runs_in(wheel: Path, tmp_path: Path) -> None:
+    """A non-editable install (the wheel, with LinkML from this environment) run inside a fresh copy
+    of the repository works on that copy's schema/: generate --check, diff, validate and build."""
+    from tests.conftest import copy_repository
+
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
+                   check=True, capture_output=True, timeout=300)
+    clone = copy_repository(tmp_path / "clone")
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    where = subprocess.run([sys.executable, "-c", "import govcat; print(govcat.__file__)"], env=env,
+                           capture_output=True, text=True, cwd=clone)
+    assert where.stdout.startswith(str(site))
+    assert govcat("generate", "--check", cwd=clone, env=env).returncode == 0
+    # The clone's own standard decides: a new value in its schema shows in diff and in validation.
+    catalog = clone / "schema" / "catalog.yaml"
+    catalog.write_text(catalog.read_text(encoding="utf-8").replace("      文件: {}\n", "      文件: {}\n      消息队列: {}\n", 1),
+                       encoding="utf-8")
+    diff = govcat("diff", "--format", "json", cwd=clone, env=env)
+    assert [c["code"] for c in json.loads(diff.stdout)["changes"]] == ["enum-value-added", "version-not-bumped"]
+    stale = govcat("generate", "--check", cwd=clone, env=env)
+    assert stale.returncode == 1 and "消息队列" in stale.stdout
+    assert govcat("generate", cwd=clone, env=env).returncode == 0
+    (clone / "catalogs" / "11330100MB0000012X" / "new.yaml").write_text(
+        CATALOG.replace("method_type: 接口", "method_type: 消息队列").replace("有条件共享", "无条件共享")
+        .replace("307001001/000001", "307001001/000099").replace("婚姻登记信息", "婚姻登记接口信息"), encoding="utf-8")
+    valid = govcat("validate", "catalogs", "--as-of", "2026-11-22", "--format", "json", cwd=clone, env=env)
+    assert json.loads(valid.stdout)["findings"] == [], valid.stdout[-2000:]
+    built = govcat("build", "--as-of", "2026-11-22", cwd=clone, env=env)
+    assert built.returncode == 0, built.stderr[-2000:]
+    assert (clone / "site" / "index.html").is_file()

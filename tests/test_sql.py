@@ -92,7 +92,7 @@ def test_schema_version_follows_the_model(view: Any) -> None:
     resolved = sql.resolve(view)
     version = sql.schema_version(resolved.enums)
     assert sql.ddl_meta(_ddl("sqlite")) == sql.ddl_meta(_ddl("postgresql")) == {
-        "schema_version": version, "standard_version": "1.0"}
+        "schema_version": version, "standard_version": "1.0.0"}
     changed = {**resolved.enums, "MountStatus": [*resolved.enums["MountStatus"], "挂接中"]}
     assert sql.schema_version(changed) != version
 
@@ -118,7 +118,7 @@ def test_registry_ddl_runs_on_sqlite_with_keys_and_checks() -> None:
             assert fks == {(fk.table, c, t) for fk in table.foreign_keys
                            for c, t in zip(fk.columns, fk.targets, strict=True)}, table.name
         assert conn.execute("SELECT key, value FROM govcat_meta ORDER BY key").fetchall()[1] == (
-            "standard_version", "1.0")
+            "standard_version", "1.0.0")
         conn.execute("INSERT INTO departments (code, name, level, division) "
                      "VALUES ('11330100MB0000012X', '示范市民政局', '市级', '330100')")
         with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed: departments_level_check"):

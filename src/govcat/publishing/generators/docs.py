@@ -50,7 +50,7 @@ from govcat.core.access import items_of, obj, provider_code, text
 from govcat.core.errors import UsageError
 from govcat.core.findings import Finding
 from govcat.publishing import metrics
-from govcat.publishing.generators import header
+from govcat.publishing.generators import changelog, header
 from govcat.publishing.metrics import Dashboard, DepartmentMetrics, Ratio
 from govcat.reading import workbook
 
@@ -525,6 +525,7 @@ class Pages:
         self.rules()
         self.departments()
         self.dashboard()
+        self.pages.update(changelog.pages(self.site.root))
         return dict(sorted(self.pages.items()))
 
     # 数据元标准 ----------------------------------------------------------------------------------
