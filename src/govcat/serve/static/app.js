@@ -235,23 +235,26 @@ function renderFile(file, findings, fileIndex) {
     if (!groups.has(key)) groups.set(key, { sheet, record, items: [] });
     groups.get(key).items.push(f);
   }
-  let lastSheet = null;
-  let container = block;
+  const containers = new Map();
   for (const group of groups.values()) {
-    if (group.sheet !== lastSheet) {
-      lastSheet = group.sheet;
-      container = el("div", { class: "group" });
+    if (!containers.has(group.sheet)) {
+      const container = el("div", { class: "group" });
       if (group.sheet) container.append(el("h4", { text: `${t("sheet")}：${group.sheet}` }));
+      containers.set(group.sheet, container);
       block.append(container);
     }
+    const container = containers.get(group.sheet);
     container.append(el("h5", { text: group.record }));
     const list = el("ul", { class: "findings" });
     group.items.sort((a, b) => ORDER[a.severity] - ORDER[b.severity]);
     for (const f of group.items) list.append(renderFinding(f, fileIndex));
     container.append(list);
   }
-  const sheets = (state.report.sheets || {})[file];
-  if (sheets) for (const [sheet, view] of Object.entries(sheets)) block.append(renderSheet(file, sheet, view, findings, fileIndex));
+  // each sheet's rows follow its findings, with the offending cells marked
+  const sheets = (state.report.sheets || {})[file] || {};
+  for (const [sheet, view] of Object.entries(sheets)) {
+    (containers.get(sheet) || block).append(renderSheet(file, sheet, view, findings, fileIndex));
+  }
   return block;
 }
 
