@@ -47,9 +47,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """One worker, no queue, 1 MB uploads, a 0.5 s time limit and a 5 MB unzipped limit."""
+    """One worker, no queue, 1 MB uploads, a 0.5 s time limit, 5 MB unzipped and 5,000 rows."""
     running = Server(tmp_path_factory.mktemp("limited"), "--workers", "1", "--queue", "0", "--max-upload-mb", "1",
-                     "--time-limit", "0.5", "--max-unzipped-mb", "5")
+                     "--time-limit", "0.5", "--max-unzipped-mb", "5", "--max-rows", "5000")
     yield running
     running.stop()
 
@@ -286,6 +286,19 @@ def test_zip_bombs_are_refused_with_a_message(limited: Server) -> None:
     parts = _zip({f"xl/p{i}.xml": b"" for i in range(2500)})
     response = post(limited, [("parts.xlsx", parts)], lang="en")
     assert response.status_code == 422 and "2500 parts" in response.json()["error"]["message"]
+
+
+def test_too_many_rows_is_a_clear_limit_message(limited: Server, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.title = "信息项"
+    for n in range(5200):
+        book.active.append(["307001001/000001", "C", f"项{n}"])
+    book.save(tmp_path / "大.xlsx")
+    response = post(limited, [("大.xlsx", (tmp_path / "大.xlsx").read_bytes())])
+    assert response.status_code == 422, response.text
+    assert "5,000 行" in response.json()["error"]["message"]
+    small = faulty_workbook(tmp_path / "小.xlsx")  # the template's 2 × 2,000 styled rows pass
+    assert small and post(limited, [("小.xlsx", (tmp_path / "小.xlsx").read_bytes())]).status_code == 200
 
 
 @pytest.fixture(scope="module")

@@ -284,6 +284,8 @@ def report(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date, 
               envvar="GOVCAT_SERVE_TIME_LIMIT", help="一次校验的时限（秒）。")
 @click.option("--max-unzipped-mb", default=200, show_default=True, type=click.IntRange(min=1),
               envvar="GOVCAT_SERVE_MAX_UNZIPPED_MB", help="工作簿解压后的上限（MB），防压缩炸弹。")
+@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1), envvar="GOVCAT_SERVE_MAX_ROWS",
+              help="工作簿各工作表合计的行数上限：校验进程的内存与行数成正比（20 万行约需 600 MB）。")
 @click.option("--worker-memory-mb", type=click.IntRange(min=64), envvar="GOVCAT_SERVE_WORKER_MEMORY_MB",
               help="每个校验进程的地址空间上限（MB；默认不限）。")
 @click.option("--tmp-dir", type=click.Path(file_okay=False, exists=True), envvar="GOVCAT_SERVE_TMP_DIR",
@@ -292,7 +294,7 @@ def report(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date, 
 @_guard
 @_workspace
 def serve(host: str, port: int, workers: int | None, max_upload_mb: int, queue: int, time_limit: float,
-          max_unzipped_mb: int, worker_memory_mb: int | None, tmp_dir: str | None, docs_url: str | None,
+          max_unzipped_mb: int, max_rows: int, worker_memory_mb: int | None, tmp_dir: str | None, docs_url: str | None,
           workspace: Workspace) -> int:
     """在线校验服务：上传工作簿或 YAML，得到定位到单元格的校验报告与带批注的工作簿。"""
     try:
@@ -302,7 +304,8 @@ def serve(host: str, port: int, workers: int | None, max_upload_mb: int, queue: 
     from govcat.checking.workers import cores
 
     return run(ServeConfig(host=host, port=port, workers=workers or cores(), queue=queue, max_upload_mb=max_upload_mb,
-                           time_limit=time_limit, max_unzipped_mb=max_unzipped_mb, worker_memory_mb=worker_memory_mb,
+                           time_limit=time_limit, max_unzipped_mb=max_unzipped_mb, max_rows=max_rows,
+                           worker_memory_mb=worker_memory_mb,
                            tmp_dir=tmp_dir, docs_url=docs_url, workspace=workspace))
 
 

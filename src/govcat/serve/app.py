@@ -58,6 +58,7 @@ class ServeConfig:
     time_limit: float = 60.0  # seconds one validation may take
     max_unzipped_mb: int = 200
     max_parts: int = 2000
+    max_rows: int = 100_000
     annotate_max_mb: int = 64
     worker_memory_mb: int | None = None
     tmp_dir: str | None = None
@@ -70,7 +71,7 @@ class ServeConfig:
 
     @property
     def zip_limits(self) -> ZipLimits:
-        return ZipLimits(max_parts=self.max_parts, max_unzipped=self.max_unzipped_mb << 20)
+        return ZipLimits(max_parts=self.max_parts, max_unzipped=self.max_unzipped_mb << 20, max_rows=self.max_rows)
 
     def worker_settings(self) -> WorkerSettings:
         return WorkerSettings(workspace=self.workspace, tmp_dir=self.tmp_dir, zip_limits=self.zip_limits,

@@ -22,6 +22,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "zip_parts": ("包含 {count} 个部件，超过上限 {limit}", "it holds {count} parts, more than the limit of {limit}"),
     "zip_size": ("解压后超过 {limit_mb} MB 的上限（可能是压缩炸弹）",
                  "it expands beyond the limit of {limit_mb} MB (a zip bomb?)"),
+    "zip_rows": ("各工作表合计超过在线校验的上限 {limit} 行：请按信息资源拆分为几个工作簿，或在本地用 govcat validate 校验",
+                 "its sheets hold more than the web validator's limit of {limit} rows: split it by resource, or "
+                 "validate it locally with govcat validate"),
     "no_workbook": ("format=xlsx 需要上传一个 .xlsx 工作簿", "format=xlsx needs an uploaded .xlsx workbook"),
     "which_workbook": ("上传了多个工作簿，请用 ?workbook= 指定要返回批注版的文件：{names}",
                        "several workbooks were uploaded; choose one with ?workbook=: {names}"),

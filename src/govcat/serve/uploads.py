@@ -141,6 +141,10 @@ async def read_multipart(content_type: str, stream: AsyncIterator[bytes], limit:
 class ZipLimits:
     max_parts: int
     max_unzipped: int  # bytes, all parts together
+    max_rows: int = 100_000  # rows of all worksheets together: what a worker's memory is proportional to
+
+
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
 
 
 def check_declared(upload: Upload, limits: ZipLimits) -> UploadError | None:
@@ -160,18 +164,27 @@ def check_inflated(upload: Upload, limits: ZipLimits) -> UploadError | None:
         archive = zipfile.ZipFile(io.BytesIO(upload.data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
         return None
-    total = 0
+    total = rows = 0
     with archive:
         infos = archive.infolist()
         if len(infos) > limits.max_parts:
             return _over(upload.name, len(infos), 0, limits)
         for info in infos:
+            sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+            carry = b""
             try:
                 with archive.open(info) as part:
                     while chunk := part.read(1 << 20):
                         total += len(chunk)
                         if total > limits.max_unzipped:
                             return _over(upload.name, len(infos), total, limits)
+                        if sheet:  # a tag split between two reads is counted once, in the read it ends in
+                            buffer = carry + chunk
+                            rows += sum(1 for m in _ROW.finditer(buffer) if m.end() > len(carry))
+                            carry = buffer[-32:]
+                            if rows > limits.max_rows:
+                                return UploadError("zip_limits", 422, file=upload.name, detail=(
+                                    "zip_rows", {"limit": f"{limits.max_rows:,}"}))
             except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError):
                 return None  # a damaged or encrypted part: the reader reports the workbook as unreadable
     return None
