@@ -278,8 +278,10 @@ def report(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date, 
               help="校验进程数（默认每个 CPU 核一个）。")
 @click.option("--max-upload-mb", default=20, show_default=True, type=click.IntRange(min=1),
               envvar="GOVCAT_SERVE_MAX_UPLOAD_MB", help="一次上传的上限（MB），超过返回 413。")
-@click.option("--queue", default=4, show_default=True, type=click.IntRange(min=0), envvar="GOVCAT_SERVE_QUEUE",
+@click.option("--queue", default=16, show_default=True, type=click.IntRange(min=0), envvar="GOVCAT_SERVE_QUEUE",
               help="可排队等待校验进程的请求数，再多返回 429。")
+@click.option("--max-pending-mb", default=160, show_default=True, type=click.IntRange(min=1),
+              envvar="GOVCAT_SERVE_MAX_PENDING_MB", help="已接纳请求的上传内容合计上限（MB），再多返回 429。")
 @click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0.1),
               envvar="GOVCAT_SERVE_TIME_LIMIT", help="一次校验的时限（秒）。")
 @click.option("--max-unzipped-mb", default=200, show_default=True, type=click.IntRange(min=1),
@@ -293,9 +295,9 @@ def report(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date, 
 @click.option("--docs-url", envvar="GOVCAT_DOCS_URL", metavar="URL", help="文档站地址：规则说明链接到其规则页。")
 @_guard
 @_workspace
-def serve(host: str, port: int, workers: int | None, max_upload_mb: int, queue: int, time_limit: float,
-          max_unzipped_mb: int, max_rows: int, worker_memory_mb: int | None, tmp_dir: str | None, docs_url: str | None,
-          workspace: Workspace) -> int:
+def serve(host: str, port: int, workers: int | None, max_upload_mb: int, queue: int, max_pending_mb: int,
+          time_limit: float, max_unzipped_mb: int, max_rows: int, worker_memory_mb: int | None, tmp_dir: str | None,
+          docs_url: str | None, workspace: Workspace) -> int:
     """在线校验服务：上传工作簿或 YAML，得到定位到单元格的校验报告与带批注的工作簿。"""
     try:
         from govcat.serve.app import ServeConfig, run
@@ -304,9 +306,9 @@ def serve(host: str, port: int, workers: int | None, max_upload_mb: int, queue: 
     from govcat.checking.workers import cores
 
     return run(ServeConfig(host=host, port=port, workers=workers or cores(), queue=queue, max_upload_mb=max_upload_mb,
-                           time_limit=time_limit, max_unzipped_mb=max_unzipped_mb, max_rows=max_rows,
-                           worker_memory_mb=worker_memory_mb,
-                           tmp_dir=tmp_dir, docs_url=docs_url, workspace=workspace))
+                           max_pending_mb=max_pending_mb, time_limit=time_limit, max_unzipped_mb=max_unzipped_mb,
+                           max_rows=max_rows, worker_memory_mb=worker_memory_mb, tmp_dir=tmp_dir, docs_url=docs_url,
+                           workspace=workspace))
 
 
 @main.command()

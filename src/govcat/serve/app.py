@@ -53,7 +53,8 @@ class ServeConfig:
     host: str = "127.0.0.1"
     port: int = 8000
     workers: int = 2
-    queue: int = 4  # requests that may wait for a worker; more are refused with 429
+    queue: int = 16  # requests that may wait for a worker; more are refused with 429
+    max_pending_mb: int = 160  # bodies of the admitted requests together
     max_upload_mb: int = 20
     time_limit: float = 60.0  # seconds one validation may take
     max_unzipped_mb: int = 200
@@ -131,7 +132,8 @@ def create_app(config: ServeConfig) -> Starlette:
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> Any:
-        pool = Pool(config.workers, config.queue, config.time_limit, config.worker_settings())
+        pool = Pool(config.workers, config.queue, config.time_limit, config.worker_settings(),
+                    pending_bytes=config.max_pending_mb << 20)
         await pool.start()
         state["pool"] = pool
         try:
@@ -176,7 +178,7 @@ def create_app(config: ServeConfig) -> Starlette:
             return error("upload_too_large", lang, 413, limit_mb=config.max_upload_mb, headers={"connection": "close"})
         pool: Pool = state["pool"]
         try:
-            with pool.slot():
+            with pool.slot(int(length) if length.isdigit() else config.max_upload):
                 uploads = await _uploads(request, config)
                 for upload in uploads:
                     refused = check_declared(upload, config.zip_limits) if upload.is_workbook else None

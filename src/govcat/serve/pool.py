@@ -8,9 +8,10 @@ a process with its own pipe: a job that overruns gets its worker killed and repl
 worker that died. Workers are forked from a fork server that has imported govcat once (fast to
 replace, pages shared).
 
-Admission is bounded too: at most ``size`` jobs run and ``queue`` wait; a request beyond that is
-refused at once (429 with Retry-After) before its body is read, so memory stays bounded by
-(size + queue) uploads.
+Admission is bounded too: at most ``size`` jobs run and ``queue`` wait, and the bodies of the
+admitted requests (by their Content-Length, or the upload limit when they send none) stay within
+``pending_bytes``; a request beyond either is refused at once (429 with Retry-After) before its body
+is read, so the server's memory stays bounded whatever arrives.
 """
 
 from __future__ import annotations
@@ -43,8 +44,11 @@ class _Worker:
 
 
 class Pool:
-    def __init__(self, size: int, queue: int, time_limit: float, settings: WorkerSettings) -> None:
+    def __init__(self, size: int, queue: int, time_limit: float, settings: WorkerSettings,
+                 pending_bytes: int = 1 << 40) -> None:
         self.size, self.queue, self.time_limit, self.settings = size, queue, time_limit, settings
+        self.pending_bytes = pending_bytes
+        self._pending = 0
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(["govcat.serve.worker"])
         self._threads = ThreadPoolExecutor(size, thread_name_prefix="govcat-pool")
@@ -85,16 +89,20 @@ class Pool:
         return sorted(self._workers)
 
     @contextmanager
-    def slot(self) -> Any:
-        """Hold a place among the ``size + queue`` admitted requests, or raise Saturated."""
-        if self._admitted >= self.size + self.queue:
+    def slot(self, size: int = 0) -> Any:
+        """Hold a place among the ``size + queue`` admitted requests for a body of ``size`` bytes, or raise
+        Saturated. A lone request is always admitted, however big (the upload limit bounds it)."""
+        full = self._admitted >= self.size + self.queue
+        if full or (self._admitted and self._pending + size > self.pending_bytes):
             waves = math.ceil((self._admitted + 1) / self.size)
             raise Saturated(max(1, math.ceil(self._seconds * waves)))
         self._admitted += 1
+        self._pending += size
         try:
             yield
         finally:
             self._admitted -= 1
+            self._pending -= size
 
     async def run(self, job: Job) -> Reply:
         worker = await self._idle.get()
