@@ -62,7 +62,8 @@ def test_wheel_ships_what_validate_needs(wheel: Path) -> None:
     for needed in ("govcat/_data/generated/catalog.schema.json", "govcat/_data/generated/registry.schema.json",
                    "govcat/_data/generated/standard.json", "govcat/_data/departments.yaml",
                    "govcat/_data/generated/sql/registry.sqlite.sql", "govcat/_data/generated/sql/registry.postgresql.sql",
-                   "govcat/_data/schema/govcat.yaml", "govcat/cli.py"):
+                   "govcat/_data/schema/govcat.yaml", "govcat/cli.py",
+                   "govcat/serve/static/index.html", "govcat/serve/static/app.js", "govcat/serve/static/app.css"):
         assert needed in names
 
 
