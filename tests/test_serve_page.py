@@ -143,14 +143,36 @@ def test_download_the_annotated_workbook(tab: Tab, files: dict[str, Any], tmp_pa
         assert info.value.suggested_filename == name
 
 
-def test_injected_text_is_shown_as_text(tab: Tab, files: dict[str, Any]) -> None:
+def _every_field_injected(path: Path) -> list[str]:
+    """The faulty workbook with a distinct script payload in every cell of the resource row and of an item row."""
+    book = openpyxl.load_workbook(path)
+    payloads = []
+    for sheet, row in (("信息资源", 2), ("信息项", 4)):
+        for cell in book[sheet][row]:
+            payload = f"<img src=x onerror=alert('{sheet}{cell.coordinate}')>"
+            cell.value, cell.data_type = payload, "s"
+            payloads.append(payload)
+    book.save(path)
+    return payloads
+
+
+def test_injected_text_is_shown_as_text(tab: Tab, files: dict[str, Any], tmp_path: Path) -> None:
     page = tab.page
-    validate(tab, files["workbook"], files["catalog"])
+    everywhere = tmp_path / "每个字段.xlsx"
+    everywhere.write_bytes(files["workbook"].read_bytes())
+    payloads = _every_field_injected(everywhere)
+    validate(tab, files["workbook"], files["catalog"], everywhere)
     text = page.inner_text("#findings")
-    for payload in (XSS, PAYLOADS[0], PAYLOADS[1]):
-        assert payload in text, payload
-    assert page.locator("#findings img, #findings svg, #findings script").count() == 0
+    for payload in (XSS, PAYLOADS[0], PAYLOADS[1], *payloads):
+        assert payload in text, payload  # in a message or in the sheet view, as text
+    assert page.locator("#findings img, #findings svg, #findings script, #findings iframe").count() == 0
     shoot(page, "page-injection.png", full_page=True)
+
+
+def test_the_page_script_builds_no_markup_from_strings() -> None:
+    script = (Path(__file__).resolve().parents[1] / "src" / "govcat" / "serve" / "static" / "app.js").read_text()
+    for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
+        assert sink not in script, sink
 
 
 def test_keyboard_only_and_accessible_names(tab: Tab, files: dict[str, Any]) -> None:
