@@ -217,12 +217,15 @@ def big(server: Server, path: Path, small: Path) -> dict[str, Any]:
     done.set()
     for thread in threads:
         thread.join()
+    time.sleep(2)  # a worker that grew is replaced after answering: what the server keeps afterwards
+    after_rss, after_pss = _memory(server.process.pid)
     small_statuses: dict[str, int] = {}
     for _, s, _ in smalls:
         small_statuses[str(s)] = small_statuses.get(str(s), 0) + 1
     return {"workbook": path.name, "bytes": len(data), "status": status, "seconds": round(seconds, 2),
             "message": detail, "small_statuses": small_statuses,
-            "small": _latencies([s for s, status, _ in smalls if status == 200]), **sampler.stop()}
+            "small": _latencies([s for s, status, _ in smalls if status == 200]), **sampler.stop(),
+            "after_rss_mb": after_rss // 1024, "after_pss_mb": after_pss // 1024}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -234,6 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=15)
     parser.add_argument("--big-rows", type=int, default=200_000)
     parser.add_argument("--big-limits", default="100000,250000", help="server --max-rows values for the big run")
+    parser.add_argument("--only", choices=["medium", "big"], help="run one part only")
     parser.add_argument("--corpus-dir", type=Path, default=HERE / ".corpus" / "serve")
     parser.add_argument("--results-dir", type=Path, default=HERE / "results")
     args = parser.parse_args(argv)
@@ -244,14 +248,15 @@ def main(argv: list[str] | None = None) -> int:
     per_resource = 167  # distinct data elements per resource, so the big sheet is valid, not 200,000 duplicates
     medium_book = workbook(args.corpus_dir, args.resources, args.items)
     big_book = workbook(args.corpus_dir, math.ceil(args.big_rows / per_resource), per_resource)
-    label = "tiny" if args.tiny else f"{args.resources}x{args.items}-{args.clients}c"
+    label = "tiny" if args.tiny else f"{args.resources}x{args.items}-{args.clients}c" + (f"-{args.only}" if args.only else "")
     result: dict[str, Any] = {"label": label, "cores": os.cpu_count(), "as_of": AS_OF, "big": []}
-    server = Server()
-    try:
-        result["medium"] = medium(server, medium_book, args.clients, args.requests)
-    finally:
-        server.stop()
-    for limit in (int(v) for v in args.big_limits.split(",") if v):
+    if args.only != "big":
+        server = Server()
+        try:
+            result["medium"] = medium(server, medium_book, args.clients, args.requests)
+        finally:
+            server.stop()
+    for limit in (int(v) for v in args.big_limits.split(",") if v and args.only != "medium"):
         server = Server("--max-rows", str(limit))
         try:
             result["big"].append({"max_rows": limit, **big(server, big_book, SMALL)})
@@ -260,14 +265,16 @@ def main(argv: list[str] | None = None) -> int:
     args.results_dir.mkdir(parents=True, exist_ok=True)
     (args.results_dir / f"serve-{label}.json").write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n",
                                                          encoding="utf-8")
-    m = result["medium"]
-    print(f"medium {m['workbook']} ({m['bytes'] // 1024} KiB): {m['clients']} clients × {args.requests}: "
-          f"p50 {m['p50_s']} s, p95 {m['p95_s']} s, max {m['max_s']} s, {m['requests_per_s']} req/s, "
-          f"statuses {m['statuses']}, peak RSS {m['peak_rss_mb']} MB (PSS {m['peak_pss_mb']} MB)")
+    m = result.get("medium")
+    if m:
+        print(f"medium {m['workbook']} ({m['bytes'] // 1024} KiB): {m['clients']} clients × {args.requests}: "
+              f"p50 {m['p50_s']} s, p95 {m['p95_s']} s, max {m['max_s']} s, {m['requests_per_s']} req/s, "
+              f"statuses {m['statuses']}, peak RSS {m['peak_rss_mb']} MB (PSS {m['peak_pss_mb']} MB)")
     for b in result["big"]:
         print(f"big {b['workbook']} ({b['bytes'] // 1024} KiB), --max-rows {b['max_rows']}: HTTP {b['status']} in "
               f"{b['seconds']} s {b['message'][:60]}; small meanwhile {b['small']} {b['small_statuses']}; "
-              f"peak RSS {b['peak_rss_mb']} MB (PSS {b['peak_pss_mb']} MB)")
+              f"peak RSS {b['peak_rss_mb']} MB (PSS {b['peak_pss_mb']} MB), afterwards {b['after_rss_mb']} MB "
+              f"(PSS {b['after_pss_mb']} MB)")
     return 0
 
 

@@ -50,6 +50,9 @@ class WorkerSettings:
     zip_limits: ZipLimits = field(default_factory=lambda: ZipLimits(max_parts=2000, max_unzipped=200 << 20))
     annotate_max_bytes: int = 64 << 20  # uncompressed sheet XML beyond which no annotated copy is made
     memory_mb: int | None = None  # address-space limit of each worker
+    # A worker that grew beyond this (a big workbook) is replaced after answering: Python keeps freed
+    # memory in its arenas, so without this one large upload would leave the server large for good.
+    recycle_mb: int = 300
 
 
 @dataclass(frozen=True)
@@ -100,9 +103,22 @@ def main(conn: Any, settings: WorkerSettings) -> None:
             reply = error_reply("usage", job.lang, 500, detail=str(exc))
         except Exception as exc:  # a bug in one validation: answered, and the worker goes on
             reply = error_reply("internal", job.lang, 500, detail=f"{type(exc).__name__}: {exc}")
+        if _rss_mb() > settings.recycle_mb:
+            reply = replace(reply, retire=True)
         conn.send(reply)
         if reply.retire:
             return
+
+
+def _rss_mb() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return 0
 
 
 def warm_up(settings: WorkerSettings) -> None:
