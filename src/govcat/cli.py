@@ -291,7 +291,7 @@ def report(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date, 
 @click.option("--worker-memory-mb", type=click.IntRange(min=64), envvar="GOVCAT_SERVE_WORKER_MEMORY_MB",
               help="每个校验进程的地址空间上限（MB；默认不限）。")
 @click.option("--tmp-dir", type=click.Path(file_okay=False, exists=True), envvar="GOVCAT_SERVE_TMP_DIR",
-              help="校验时存放上传文件的私有临时文件夹所在位置（默认系统临时目录；可用 /dev/shm 只留在内存）。")
+              help="校验时存放上传文件的私有临时文件夹所在位置（默认 /dev/shm，只在内存中；没有时为系统临时目录）。")
 @click.option("--docs-url", envvar="GOVCAT_DOCS_URL", metavar="URL", help="文档站地址：规则说明链接到其规则页。")
 @_guard
 @_workspace

@@ -46,7 +46,7 @@ ROWS_MAX_BYTES = 32 << 20  # workbooks with more sheet XML than this get no row 
 @dataclass(frozen=True)
 class WorkerSettings:
     workspace: Workspace
-    tmp_dir: str | None = None  # where the private folders are made; None: the system's temporary folder
+    tmp_dir: str | None = None  # where the private folders are made; None: memory (/dev/shm) where there is one
     zip_limits: ZipLimits = field(default_factory=lambda: ZipLimits(max_parts=2000, max_unzipped=200 << 20))
     annotate_max_bytes: int = 64 << 20  # uncompressed sheet XML beyond which no annotated copy is made
     memory_mb: int | None = None  # address-space limit of each worker
@@ -139,11 +139,17 @@ def handle(job: Job, settings: WorkerSettings) -> Reply:
             refused = check_inflated(upload, settings.zip_limits)
             if refused is not None:
                 return error_reply(refused.code, job.lang, refused.status, **refused.args_)
-    private = Path(tempfile.mkdtemp(prefix="govcat-serve-", dir=settings.tmp_dir))
+    private = Path(tempfile.mkdtemp(prefix="govcat-serve-", dir=settings.tmp_dir or _memory_dir()))
     try:
         return _validate(job, settings, private)
     finally:
         shutil.rmtree(private, ignore_errors=True)
+
+
+def _memory_dir() -> str | None:
+    """/dev/shm when it is a writable folder (a tmpfs on Linux): uploads then never touch a disk."""
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
 
 
 def _validate(job: Job, settings: WorkerSettings, private: Path) -> Reply:
@@ -235,7 +241,7 @@ def template(settings: WorkerSettings) -> Reply:
     from govcat import standard
     from govcat.publishing import workbook_writer
 
-    private = Path(tempfile.mkdtemp(prefix="govcat-serve-", dir=settings.tmp_dir))
+    private = Path(tempfile.mkdtemp(prefix="govcat-serve-", dir=settings.tmp_dir or _memory_dir()))
     try:
         path = private / "template.xlsx"
         workbook_writer.template(path, standard.load(settings.workspace.generated))
