@@ -112,6 +112,18 @@ def _tree(root: int) -> list[int]:
     return found
 
 
+def _cpu_seconds(root: int) -> float:
+    """User and system CPU time of the tree so far (processes that ended are not counted)."""
+    total = 0
+    for pid in _tree(root):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _memory(root: int) -> tuple[int, int]:
     """(sum of RSS, sum of PSS) of the tree, in kB."""
     rss = pss = 0
@@ -180,6 +192,8 @@ def medium(server: Server, path: Path, clients: int, requests: int) -> dict[str,
 
     sampler = Sampler(server.process.pid)
     sampler.start()
+    cpu_before = _cpu_seconds(server.process.pid)
+    load = os.getloadavg()[0]
     started = time.perf_counter()
     threads = [threading.Thread(target=client_loop) for _ in range(clients)]
     for thread in threads:
@@ -187,11 +201,14 @@ def medium(server: Server, path: Path, clients: int, requests: int) -> dict[str,
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - started
+    cpu = _cpu_seconds(server.process.pid) - cpu_before
     statuses: dict[str, int] = {}
     for _, status, _ in results:
         statuses[str(status)] = statuses.get(str(status), 0) + 1
     return {"workbook": path.name, "bytes": len(data), "clients": clients, "requests": len(results),
             "wall_s": round(wall, 2), "requests_per_s": round(len(results) / wall, 2), "statuses": statuses,
+            "server_cpu_ms_per_request": round(1000 * cpu / max(1, len(results)), 1),
+            "load_average_before": round(load, 2),
             **_latencies([s for s, status, _ in results if status == 200]), **sampler.stop()}
 
 
@@ -269,7 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     if m:
         print(f"medium {m['workbook']} ({m['bytes'] // 1024} KiB): {m['clients']} clients × {args.requests}: "
               f"p50 {m['p50_s']} s, p95 {m['p95_s']} s, max {m['max_s']} s, {m['requests_per_s']} req/s, "
-              f"statuses {m['statuses']}, peak RSS {m['peak_rss_mb']} MB (PSS {m['peak_pss_mb']} MB)")
+              f"statuses {m['statuses']}, server CPU {m['server_cpu_ms_per_request']} ms/request, "
+              f"peak RSS {m['peak_rss_mb']} MB (PSS {m['peak_pss_mb']} MB), load average before "
+              f"{m['load_average_before']}")
     for b in result["big"]:
         print(f"big {b['workbook']} ({b['bytes'] // 1024} KiB), --max-rows {b['max_rows']}: HTTP {b['status']} in "
               f"{b['seconds']} s {b['message'][:60]}; small meanwhile {b['small']} {b['small_statuses']}; "
