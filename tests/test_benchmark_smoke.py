@@ -73,3 +73,19 @@ def test_the_data_benchmark_runs_in_a_tiny_mode(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert figures["rows"] == 2000 and figures["findings"] > 0 and figures["frictionless_s"] > 0
+
+
+def test_the_serve_benchmark_runs_in_its_tiny_mode(tmp_path: Path) -> None:
+    """benchmarks/serve.py end to end on tiny workbooks: a real server, the medium load, and the big
+    workbook once refused by the row limit and once validated."""
+    run = subprocess.run([sys.executable, str(BENCHMARKS / "serve.py"), "--tiny", "--corpus-dir", str(tmp_path / "c"),
+                          "--results-dir", str(tmp_path / "r")], capture_output=True, text=True, timeout=600)
+    print(run.stdout)
+    assert run.returncode == 0, run.stderr[-3000:]
+    result = json.loads((tmp_path / "r" / "serve-tiny.json").read_text(encoding="utf-8"))
+    assert result["medium"]["statuses"] == {"200": 4}
+    refused, validated = result["big"]
+    assert refused["status"] == 422 and "1,000" in refused["message"]
+    assert validated["status"] == 200
+    assert all(b["small_statuses"] == {"200": b["small"]["n"]} and b["small"]["n"] > 0 for b in result["big"])
+    assert result["medium"]["peak_rss_mb"] > 0

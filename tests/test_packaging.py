@@ -64,7 +64,8 @@ def test_wheel_ships_what_validate_needs(wheel: Path) -> None:
                    "govcat/_data/generated/sql/registry.sqlite.sql", "govcat/_data/generated/sql/registry.postgresql.sql",
                    "govcat/_data/schema/govcat.yaml", "govcat/cli.py",
                    "govcat/_data/releases/1.0.0/standard.json", "govcat/_data/releases/1.0.0/model.json",
-                   "govcat/_data/releases/1.0.0/catalog.schema.json"):
+                   "govcat/_data/releases/1.0.0/catalog.schema.json",
+                   "govcat/serve/static/index.html", "govcat/serve/static/app.js", "govcat/serve/static/app.css"):
         assert needed in names
 
 

@@ -328,6 +328,46 @@ def release(on: date, dry_run: bool, workspace: Workspace) -> int:
     return 0
 
 
+@click.option("--host", default="127.0.0.1", show_default=True, envvar="GOVCAT_SERVE_HOST", help="监听地址。")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), envvar="GOVCAT_SERVE_PORT",
+              help="监听端口。")
+@click.option("--workers", type=click.IntRange(min=1), envvar="GOVCAT_SERVE_WORKERS", metavar="N",
+              help="校验进程数（默认每个 CPU 核一个）。")
+@click.option("--max-upload-mb", default=20, show_default=True, type=click.IntRange(min=1),
+              envvar="GOVCAT_SERVE_MAX_UPLOAD_MB", help="一次上传的上限（MB），超过返回 413。")
+@click.option("--queue", default=16, show_default=True, type=click.IntRange(min=0), envvar="GOVCAT_SERVE_QUEUE",
+              help="可排队等待校验进程的请求数，再多返回 429。")
+@click.option("--max-pending-mb", default=160, show_default=True, type=click.IntRange(min=1),
+              envvar="GOVCAT_SERVE_MAX_PENDING_MB", help="已接纳请求的上传内容合计上限（MB），再多返回 429。")
+@click.option("--time-limit", default=60.0, show_default=True, type=click.FloatRange(min=0.1),
+              envvar="GOVCAT_SERVE_TIME_LIMIT", help="一次校验的时限（秒）。")
+@click.option("--max-unzipped-mb", default=200, show_default=True, type=click.IntRange(min=1),
+              envvar="GOVCAT_SERVE_MAX_UNZIPPED_MB", help="工作簿解压后的上限（MB），防压缩炸弹。")
+@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1), envvar="GOVCAT_SERVE_MAX_ROWS",
+              help="工作簿各工作表合计的行数上限：校验进程的内存与行数成正比（20 万行约需 600 MB）。")
+@click.option("--worker-memory-mb", type=click.IntRange(min=64), envvar="GOVCAT_SERVE_WORKER_MEMORY_MB",
+              help="每个校验进程的地址空间上限（MB；默认不限）。")
+@click.option("--tmp-dir", type=click.Path(file_okay=False, exists=True), envvar="GOVCAT_SERVE_TMP_DIR",
+              help="校验时存放上传文件的私有临时文件夹所在位置（默认 /dev/shm，只在内存中；没有时为系统临时目录）。")
+@click.option("--docs-url", envvar="GOVCAT_DOCS_URL", metavar="URL", help="文档站地址：规则说明链接到其规则页。")
+@_guard
+@_workspace
+def serve(host: str, port: int, workers: int | None, max_upload_mb: int, queue: int, max_pending_mb: int,
+          time_limit: float, max_unzipped_mb: int, max_rows: int, worker_memory_mb: int | None, tmp_dir: str | None,
+          docs_url: str | None, workspace: Workspace) -> int:
+    """在线校验服务：上传工作簿或 YAML，得到定位到单元格的校验报告与带批注的工作簿。"""
+    try:
+        from govcat.serve.app import ServeConfig, run
+    except ImportError as exc:
+        raise UsageError(f"serve 需要额外的依赖：pip install 'govcat[serve]'（{exc}）") from exc
+    from govcat.checking.workers import cores
+
+    return run(ServeConfig(host=host, port=port, workers=workers or cores(), queue=queue, max_upload_mb=max_upload_mb,
+                           max_pending_mb=max_pending_mb, time_limit=time_limit, max_unzipped_mb=max_unzipped_mb,
+                           max_rows=max_rows, worker_memory_mb=worker_memory_mb, tmp_dir=tmp_dir, docs_url=docs_url,
+                           workspace=workspace))
+
+
 @main.command()
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="更新及时性的判定日期（默认今天）。")
 @_guard

@@ -228,10 +228,17 @@ def _formulas_without_results(doc: Document, sheet: str, member: str) -> None:
 
     with zipfile.ZipFile(doc.path) as archive:
         with archive.open(member) as xml:
-            if not any(b"<f" in chunk for chunk in iter(lambda: xml.read(1 << 20), b"")):
+            if not _has_formula(xml):
                 return
         with archive.open(member) as xml:
-            for _, element in iterparse(xml):
+            rows = None
+            for event, element in iterparse(xml, events=("start", "end")):
+                if event == "start":
+                    if element.tag == f"{_MAIN}sheetData":
+                        rows = element
+                    continue
+                if element.tag == f"{_MAIN}row" and rows is not None:
+                    rows.clear()  # rows already looked at: a long sheet is never held whole
                 if element.tag != f"{_MAIN}c":
                     continue
                 formula, value = element.find(f"{_MAIN}f"), element.find(f"{_MAIN}v")
@@ -245,6 +252,17 @@ def _formulas_without_results(doc: Document, sheet: str, member: str) -> None:
 
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+# A formula element `<f>` (or `<x:f …>`), not `<formula1>` of a drop-down, which every template sheet has.
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _has_formula(xml: Any) -> bool:
+    tail = b""
+    for chunk in iter(lambda: xml.read(1 << 20), b""):
+        if _FORMULA_TAG.search(tail + chunk):
+            return True
+        tail = chunk[-64:]  # a tag split across two chunks
+    return False
 
 
 def _cell_span(sheet: str, ref: str) -> Span:
