@@ -328,6 +328,7 @@ def release(on: date, dry_run: bool, workspace: Workspace) -> int:
     return 0
 
 
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, envvar="GOVCAT_SERVE_HOST", help="监听地址。")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), envvar="GOVCAT_SERVE_PORT",
               help="监听端口。")
