@@ -45,6 +45,8 @@ CATALOG = {
     "GC701": ("provider-folder-mismatch", "error"), "GC702": ("provider-not-registered", "error"),
     "GC703": ("provider-name-mismatch", "warning"), "GC704": ("unsupported-standard-version", "error"),
     "GC705": ("duplicate-department", "error"), "GC706": ("unknown-parent-department", "error"),
+    # added within the family for the standard's lifecycle (`govcat migrate`)
+    "GC708": ("migration-needs-decision", "warning"),
 }
 
 
