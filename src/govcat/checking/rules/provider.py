@@ -186,7 +186,7 @@ def migration_needs_decision(doc: Document, ctx: Context) -> Iterator[Hit]:
     keywords: [婚姻登记, 结婚, 离婚]
     ```
     `govcat migrate --to 2.0` 改写其余内容，并报告：
-    `迁移到标准 2.0.0 需要人工决定：字段 keywords 在 2.0.0 中已删除，且标准没有给出替代字段：请决定删除它，或把内容移到其他字段`。
+    `迁移到标准 2.0.0 需要人工决定：字段 keywords（关键字）在 2.0.0 中已删除，且标准没有给出替代字段：请决定删除它，或把内容移到其他字段`。
 
     ## 修正
     按消息逐条处理：删除或移走内容、填写新的必填字段、改选取值或数据元；然后运行 `govcat validate`。
