@@ -331,7 +331,9 @@ def test_decisions_for_what_cannot_be_migrated(ws: Path) -> None:
     (folder / "unknown.yaml").write_text('standard_version: "0.9"\nresources: []\n', encoding="utf-8")
     (folder / "noversion.yaml").write_text("resources: []\n", encoding="utf-8")
     (folder / "list.yaml").write_text("- a\n- b\n", encoding="utf-8")
+    (folder / "empty.yaml").write_text("# 还没有内容\n", encoding="utf-8")
     (folder / "broken.yaml").write_text("resources: [a\n", encoding="utf-8")
+    (folder / "gone.yaml").symlink_to(folder / "nowhere.yaml")
     before = _digest(folder)
     outcome = _migrate(ws, "catalogs/11330100MB0000012X", check=True)
     assert _digest(folder) == before
@@ -351,13 +353,15 @@ def test_decisions_for_what_cannot_be_migrated(ws: Path) -> None:
     assert "“0.9”不是本工作区已知的版本（1.0.0、2.0.0）" in message("unknown.yaml", "/standard_version")
     assert "没有声明 standard_version" in message("noversion.yaml", "")
     assert "不是一个目录" in message("list.yaml", "")
+    assert "没有声明 standard_version" in message("empty.yaml", "")  # an empty catalog, as the loader reads it
     assert found[("broken.yaml", "")].code == "GC001"
+    assert "无法读取该文件（文件不存在（可能是失效的符号链接））" in message("gone.yaml", "")
     assert {f.code for f in outcome.report.findings} == {"GC708", "GC001"}
     # the conflicting key is left as it is; everything else of the file is migrated
     [extra] = [c for c in outcome.changed if c.display.endswith("extra.yaml")]
     assert ("source_system", "system") not in {(e["old"], e["new"]) for e in extra.edits}
     assert [c.display.rsplit("/", 1)[1] for c in outcome.changed if c.display.endswith(
-        ("unknown.yaml", "noversion.yaml", "list.yaml", "broken.yaml"))] == []
+        ("unknown.yaml", "noversion.yaml", "list.yaml", "empty.yaml", "broken.yaml"))] == []
 
 
 def test_within_one_version_the_declared_replacements_are_applied(tmp_path: Path) -> None:
@@ -409,6 +413,12 @@ def _workbook(ws: Path, standards: Path, name: str = "目录.xlsx") -> Path:
     formula_text.value = '=HYPERLINK("http://example.org","点击")'
     formula_text.data_type = "s"
     book["填写说明"]["H1"] = "=1+1"
+    # a vocabulary value 2.0.0 renames and a data element it retires
+    sheet.cell(row=3, column=headers["格式分类"]).value = "电子文件"
+    sheet.cell(row=3, column=headers["格式类型"]).value = "wps"
+    items = book["信息项"]
+    columns = {c.value: c.column for c in items[1]}
+    items.cell(row=2, column=columns["关联数据元"]).value = "DE00015"
     book.save(target)
     return target
 
@@ -432,16 +442,22 @@ def test_a_workbook_is_migrated_cell_by_cell(ws: Path, standards: Path) -> None:
     assert any(re.fullmatch(rf"{re.escape(rel)}\[信息资源!{headers['共享方式'][0]}\d+\]: 介质 → 共享平台", s)
                for s in shown)
     assert f"{rel}[提供方!B3]: 1.0 → 2.0" in shown
-    assert len(shown) == 4, shown
+    assert f"{rel}[信息资源!{headers['格式类型'][0]}3]: wps → WPS" in shown
+    element = openpyxl.load_workbook(path)["信息项"]
+    element_cell = next(c.coordinate for c in element[2] if c.value == "DE00015")
+    assert f"{rel}[信息项!{element_cell}]: DE00015 → DE00001" in shown
+    assert len(shown) == 6, shown
     # decisions name the cell: a removed column at its header, a removed value at its cell
     assert f"{rel}[信息资源!{headers['关键字']}]: GC708" in check.stdout
+    assert f"{rel}[信息项!{element_cell}]: GC708 迁移到标准 2.0.0 需要人工决定：数据元 DE00015（护照号码）已废止" in check.stdout
     assert "1 个公式单元格的计算结果未保存" in check.stderr  # what openpyxl cannot keep is said
 
     assert govcat("migrate", rel, cwd=ws).returncode == 0
     after = path.read_bytes()
     old, new = _cells(original), _cells(after)
     changed = {k for k in set(old) | set(new) if old.get(k) != new.get(k)}
-    assert len(changed) == 4 and all(new[k] in ("内设机构", "资源名称", "共享平台", "2.0") for k in changed)
+    assert len(changed) == 6
+    assert sorted(new[k] for k in changed) == sorted(["内设机构", "资源名称", "共享平台", "2.0", "WPS", "DE00001"])
     book = openpyxl.load_workbook(io.BytesIO(after))
     # the template's drop-downs, hidden list sheet and named ranges are kept
     template = openpyxl.load_workbook(io.BytesIO(original))

@@ -211,8 +211,16 @@ class _Run:
             Hit(pointer, {"target": self.target_edition.label, "decision": L10n(zh, en)}, span))
 
     def report(self, doc: Document) -> None:
-        rules = [RULE] if doc.loaded and doc.data is not None else list(file_rules.RULES)
-        self.findings += stage.run_rules(rules, doc, self.ctx, self.settings.lang)
+        readable = doc.loaded and doc.data is not None
+        found = stage.run_rules([RULE] if readable else list(file_rules.RULES), doc, self.ctx, self.settings.lang)
+        if not readable and not found:  # a problem no file rule reports (an unreadable file): still said
+            problem = doc.problems[0] if doc.problems else None
+            reason = problem.args.get("reason") if problem is not None else None
+            self.decide(doc, "", f"无法读取该文件（{reason or (problem.code if problem else '未知原因')}）：未迁移",
+                        f"the file cannot be read ({getattr(reason, 'en', reason) or 'unknown reason'}): "
+                        "not migrated")
+            found = stage.run_rules([RULE], doc, self.ctx, self.settings.lang)
+        self.findings += found
         if doc.data is not None:
             self.counts[0] += len(resources(doc))
             self.counts[1] += len(all_items(doc))
@@ -275,12 +283,18 @@ class _Run:
         text = doc.text or ""
         raw = files.read(path, loader.MAX_BYTES, [])
         if raw is None or decode(raw)[0] != text:
-            return None, doc  # changed or gone since it was read: left for the next run
+            self.decide(doc, "", "文件在读取过程中被修改或移走：未迁移，请重新运行 govcat migrate",
+                        "the file changed or went away while it was read: not migrated, run govcat migrate again")
+            return None, doc
         try:
             root = yamledit.read(text)
-        except Exception:  # libyaml read it a moment ago; if it no longer does, leave the file alone
-            root = None
-        tree = root if isinstance(root, Map) else None
+        except Exception as exc:  # whatever the builder trips over stays this file's problem, not the run's
+            self.decide(doc, "", f"migrate 无法读取该文件的结构（{type(exc).__name__}）：请手工迁移，并把该文件报告给标准维护方",
+                        f"migrate could not read the file's structure ({type(exc).__name__}): migrate it by hand "
+                        "and report the file to the standard's maintainers")
+            return None, doc
+        # An empty file is an empty catalog to the loader: here, one that declares no version.
+        tree = root if isinstance(root, Map) else Map([], "") if root is None and doc.data == {} else None
         plan = self._migrate(doc, tree, text)
         if plan is None or tree is None:
             return None, doc

@@ -266,6 +266,13 @@ def losses(before: bytes, after: bytes, warned: list[str], book: Any) -> list[L1
     return out
 
 
+def _comparable(value: Any) -> Any:
+    """A cell's value as something `==` compares by content (an array formula is an object)."""
+    if isinstance(value, str | int | float | bool) or hasattr(value, "isoformat"):
+        return value
+    return getattr(value, "text", None) or str(value)
+
+
 def unchanged_elsewhere(before: bytes, after: bytes, changes: list[Edit]) -> bool:
     """Every cell of every sheet holds what it held, except the cells changed (read back by openpyxl)."""
     import openpyxl
@@ -274,11 +281,11 @@ def unchanged_elsewhere(before: bytes, after: bytes, changes: list[Edit]) -> boo
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(io.BytesIO(data), rich_text=False)
-        return {(sheet.title, cell.coordinate): cell.value for sheet in book.worksheets for row in sheet.iter_rows()
-                for cell in row if cell.value is not None}
+        return {(sheet.title, cell.coordinate): _comparable(cell.value) for sheet in book.worksheets
+                for row in sheet.iter_rows() for cell in row if cell.value is not None}
 
     old, new = cells(before), cells(after)
-    changed = {(e.sheet, e.cell): e.new for e in changes}
+    changed = {(e.sheet, e.cell): _comparable(e.new) for e in changes}
     for place in set(old) | set(new):
         expected = changed.get(place, old.get(place))
         if new.get(place) != expected:
