@@ -515,3 +515,34 @@ def test_a_rewrite_must_read_back_as_meant() -> None:
 def test_a_cell_shown_by_check_carries_no_control_character() -> None:
     assert migrate._cell_text("介质\x1b[31m\n\x9b2J") == "介质\\x1b[31m\\n\\x9b2J"
     assert migrate._cell_text(None) == "（空）"
+
+
+def test_no_yaml_construct_makes_migrate_fail(ws: Path) -> None:
+    """Anchors, aliases, merge keys, explicit and odd keys, tags, block scalars, several documents,
+    deep nesting: each file gets edits or findings, none stops the run."""
+    folder = ws / "catalogs" / "11330100MB0000012X"
+    odd = {
+        "anchors.yaml": 'standard_version: "1.0"\nresources:\n  - &r {source_system: x, internal_department: y}\n'
+                        "  - *r\n  - {<<: *r, source_system: z}\n",
+        "keys.yaml": 'standard_version: "1.0"\nresources:\n  - ? source_system\n    : x\n    null: y\n    1: z\n'
+                     "    !!str internal_department: w\n    format: {category: 电子文件, type: !!str wps}\n",
+        "block.yaml": 'standard_version: "1.0"\nresources:\n  - format:\n      category: 电子文件\n      type: |-\n        wps\n',
+        "documents.yaml": 'standard_version: "1.0"\n---\nresources: []\n',
+        "deep.yaml": 'standard_version: "1.0"\nresources: ' + "[" * 70 + "]" * 70 + "\n",
+    }
+    for name, text in odd.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    outcome = _migrate(ws, *(f"catalogs/11330100MB0000012X/{name}" for name in odd))
+    found = {(f.file.rsplit("/", 1)[1], f.line, f.column): f for f in outcome.report.findings}
+    text = (folder / "anchors.yaml").read_text(encoding="utf-8")
+    # the anchored mapping is shared with its aliases: left to a person; the merge's own key is renamed
+    assert text == odd["anchors.yaml"].replace('"1.0"', '"2.0"').replace("source_system: z", "system: z")
+    assert "请手工把“source_system”改为“system”：该值带有 YAML 锚点" in found[("anchors.yaml", 3, 9)].message
+    text = (folder / "keys.yaml").read_text(encoding="utf-8")
+    assert text == odd["keys.yaml"].replace('"1.0"', '"2.0"').replace("? source_system", "? system")
+    assert "该值带有显式标签" in found[("keys.yaml", 7, 5)].message
+    assert "该值带有显式标签" in found[("keys.yaml", 8, 36)].message
+    assert "该值写成块标量" in found[("block.yaml", 5, 13)].message
+    assert found[("documents.yaml", 2, 1)].code == "GC001"
+    assert found[("deep.yaml", 2, 75)].code == "GC004"
+    assert (folder / "documents.yaml").read_text(encoding="utf-8") == odd["documents.yaml"]

@@ -10,7 +10,7 @@ import pytest
 
 from govcat.core.document import Document
 from govcat.lifecycle.plan import Map, Node, Seq, Text, plain, texts
-from govcat.lifecycle.yamledit import Span, read, render, rewrite
+from govcat.lifecycle.yamledit import Slice, read, render, rewrite
 from govcat.reading.yamlread import load_yaml_text
 
 
@@ -114,7 +114,7 @@ def test_a_plain_value_is_quoted_where_plain_would_read_otherwise() -> None:
 @pytest.mark.parametrize("style", [None, "'", '"'])
 @pytest.mark.parametrize("flow", [False, True])
 def test_render_reads_back_as_the_text(value: str, style: str | None, flow: bool) -> None:
-    written = render(value, Span(0, 0, style, flow))
+    written = render(value, Slice(0, 0, style, flow))
     text = f"k: {{v: {written}}}\n" if flow else f"k:\n  v: {written}\n"
     assert _load(text) == {"k": {"v": value}}
     if style == '"':

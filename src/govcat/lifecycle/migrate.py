@@ -187,7 +187,7 @@ def _declared(root: Map, text: str | None) -> tuple[Text | None, str | None]:
             if isinstance(raw, int | float) and not isinstance(raw, bool):
                 handle = value.handle
                 raw = text[handle.start:handle.end] if text is not None and isinstance(
-                    handle, yamledit.Span) else str(raw)
+                    handle, yamledit.Slice) else str(raw)
             return value, raw if isinstance(raw, str) and raw.strip() else None
     return None, None
 
@@ -362,7 +362,7 @@ class _Run:
 
 
 def _changed(root: Map) -> list[Text]:
-    return [t for t in texts(root) if t.changed and isinstance(t.handle, yamledit.Span)]
+    return [t for t in texts(root) if t.changed and isinstance(t.handle, yamledit.Slice)]
 
 
 _C1 = re.compile("[\x80-\x9f]")

@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from govcat.core.document import Span
 from govcat.core.i18n import L10n
 from govcat.core.pointer import join
 from govcat.lifecycle.plan import Map, Node, Seq, Text, texts
@@ -36,8 +37,8 @@ _UNEXPECTED = L10n("无法确定该值在文件中的位置", "its place in the 
 
 
 @dataclass(frozen=True)
-class Span:
-    """Where a scalar is written: ``text[start:end]``, its style (None plain, ' or ") and whether
+class Slice:
+    """Where a key or scalar is written: ``text[start:end]``, its style (None plain, ' or ") and whether
     it stands in a flow collection (where `,[]{}` end a plain scalar)."""
 
     start: int
@@ -98,14 +99,16 @@ def read(text: str) -> Node | None:
             if isinstance(event, yaml.AliasEvent):
                 target = anchors.get(str(event.anchor))
                 name = target.value if isinstance(target, Text) else None
-                frame.key = Text("" if name is None else str(name), "", Span(start, end, None, flow), _ANCHORED)
+                frame.key = Text("" if name is None else str(name), "", Slice(start, end, None, flow), _ANCHORED)
             else:
                 style = event.style or None
-                frame.key = Text(mapping_key(event), "", Span(start, end, style, flow), _fixed(event, text, style))
+                frame.key = Text(mapping_key(event), "", Slice(start, end, style, flow), _fixed(event, text, style))
                 if event.anchor:
                     anchors[event.anchor] = frame.key
                     anchored.append(frame.key)
             frame.key.pointer = join(frame.node.pointer, frame.key.value)
+            # a decision about the key itself (it cannot be renamed) is reported at the key
+            frame.key.span = Span(marks[0].line + 1, marks[0].column + 1, marks[1].line + 1, marks[1].column + 1)
             continue
         pointer = _child_pointer(frame)
         node: Node
@@ -113,7 +116,7 @@ def read(text: str) -> Node | None:
             node = anchors[str(event.anchor)]  # the loader refused undefined aliases
         elif isinstance(event, yaml.ScalarEvent):
             style = event.style or None
-            node = Text(scalar(event), pointer, Span(start, end, style, flow), _fixed(event, text, style))
+            node = Text(scalar(event), pointer, Slice(start, end, style, flow), _fixed(event, text, style))
         else:
             node = Map([], pointer) if isinstance(event, yaml.MappingStartEvent) else Seq([], pointer)
         if not isinstance(event, yaml.AliasEvent) and event.anchor:
@@ -170,7 +173,7 @@ def _double(value: str) -> str:
     return re.sub("[\x7f-\x9f\u2028\u2029]", lambda m: f"\\u{ord(m.group()):04x}", json.dumps(value, ensure_ascii=False))
 
 
-def render(value: str, span: Span) -> str:
+def render(value: str, span: Slice) -> str:
     """``value`` as YAML text in ``span``'s style; plain only where it reads back as this text."""
     if span.style is None and _plain_ok(value, span.flow):
         return value
@@ -181,7 +184,7 @@ def render(value: str, span: Span) -> str:
 
 def rewrite(text: str, root: Node) -> str:
     """``text`` with every changed key and scalar of ``root`` written anew in place."""
-    changes = sorted(((t.handle, t.value) for t in texts(root) if t.changed and isinstance(t.handle, Span)),
+    changes = sorted(((t.handle, t.value) for t in texts(root) if t.changed and isinstance(t.handle, Slice)),
                      key=lambda c: c[0].start)
     out: list[str] = []
     at = 0
