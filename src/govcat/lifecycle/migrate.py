@@ -12,6 +12,7 @@ GC708 findings; a file that cannot be read is reported as the validator reports 
 from __future__ import annotations
 
 import difflib
+import io
 import json
 import os
 import re
@@ -40,6 +41,7 @@ from govcat.lifecycle import xlsxedit, yamledit
 from govcat.lifecycle.plan import Edition, Map, Plan, Text, plain, texts
 from govcat.reading import files, loader
 from govcat.reading.text import decode
+from govcat.reading.workbook import SheetSourceMap
 from govcat.reading.yamlread import load_yaml_text
 from govcat.reporting.text import clean, location
 from govcat.standard import load as load_standard
@@ -331,14 +333,18 @@ class _Run:
             if not doc.loaded or doc.data is None:
                 return None, doc
         std = self.editions.edition(source).std if source is not None else self.current_std
+        original = files.read(path, loader.MAX_BYTES, [])
+        if original is None or not isinstance(doc.sourcemap, SheetSourceMap):
+            self.decide(doc, "", "文件在读取过程中被修改或移走：未迁移，请重新运行 govcat migrate",
+                        "the file changed or went away while it was read: not migrated, run govcat migrate again")
+            return None, doc
         try:
-            original = path.read_bytes()
-            book, warned = xlsxedit.load(path)
+            book, warned = xlsxedit.load(io.BytesIO(original))
         except Exception as exc:  # calamine read it, openpyxl cannot: say so, change nothing
             self.decide(doc, "", f"openpyxl 无法打开该工作簿（{type(exc).__name__}）：请手工迁移",
                         f"openpyxl cannot open the workbook ({type(exc).__name__}): migrate it by hand")
             return None, doc
-        root = xlsxedit.read(doc.data, doc.sourcemap, book, std)  # type: ignore[arg-type]
+        root = xlsxedit.read(doc.data, doc.sourcemap, book, std)
         plan = self._migrate(doc, root, None)
         if plan is None:
             return None, doc

@@ -19,7 +19,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from govcat.core.document import Span
 from govcat.core.i18n import L10n
@@ -205,13 +205,13 @@ def _row_column(name: str) -> tuple[int, int]:
     return row, column_index_from_string(letters)
 
 
-def load(path: Path) -> tuple[Any, list[str]]:
+def load(source: Path | IO[bytes]) -> tuple[Any, list[str]]:
     """The workbook for editing, and what openpyxl said it will not keep while reading it."""
     import openpyxl
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        book = openpyxl.load_workbook(path, rich_text=True)
+        book = openpyxl.load_workbook(source, rich_text=True)
     return book, sorted({str(w.message) for w in caught})
 
 
