@@ -58,6 +58,8 @@ CATALOG = {
     "GC818": ("impossible-date", "error"), "GC819": ("future-date", "error"), "GC820": ("duplicate-key-value", "error"),
     "GC821": ("cross-field-mismatch", "error"), "GC822": ("data-stale", "warning"),
     "GC823": ("inconsistent-across-sources", "warning"),
+    # added within the family for the standard's lifecycle (`govcat migrate`)
+    "GC708": ("migration-needs-decision", "warning"),
 }
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from govcat.core.findings import Report
 from govcat.core.workspace import Workspace
 from tests.cases import RULES_DIR, load_base, load_cases, read_yaml, render, show
 from tests.conftest import run, workspace_path, write_workspace
@@ -27,16 +28,26 @@ def _expected(case: dict[str, Any]) -> list[tuple[str, int, int, str]]:
     return sorted(out)
 
 
+def _report(root: Path, case: dict[str, Any], options: dict[str, Any]) -> Report:
+    """The findings of the command a case names: `validate` (the default) or, for a rule only
+    `govcat migrate` reports (GC708), migrate in check mode, which writes nothing."""
+    paths = [root / p for p in case["paths"]] if "paths" in case else None
+    if case.get("command") == "migrate":
+        from govcat.lifecycle import migrate
+
+        return migrate.run(migrate.Settings(paths=paths or [root / "catalogs"], check=True, cwd=root)).report
+    return run(root, paths, **options)
+
+
 @pytest.mark.parametrize(("code", "kind", "case"),
                          [pytest.param(*c, id=f"{c[0]}-{c[1]}-{c[2]['name']}") for c in load_cases()])
 def test_rule_case(tmp_path: Path, code: str, kind: str, case: dict[str, Any], request: pytest.FixtureRequest) -> None:
     write_workspace(tmp_path, case["files"])
-    paths = [tmp_path / p for p in case["paths"]] if "paths" in case else None
     # `standard: lifecycle`: judged by the 2.0.0 of tests/lifecycle_fixture.py, with 1.0.0 released.
     options: dict[str, Any] = {"workspace": Workspace(request.getfixturevalue("lifecycle"))} if case.get("standard") == "lifecycle" else {}
     if "as_of" in case:
         options["as_of"] = date.fromisoformat(str(case["as_of"]))
-    report = run(tmp_path, paths, **options)
+    report = _report(tmp_path, case, options)
     found = [(f.file, f.line, f.column, f.code) for f in report.findings]
     messages = "\n".join(f"{f.file}:{f.line}:{f.column} {f.code} {f.message}" for f in report.findings)
     if kind == "valid":

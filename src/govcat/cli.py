@@ -370,6 +370,26 @@ def serve(host: str, port: int, workers: int | None, max_upload_mb: int, queue: 
 
 
 @main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--to", metavar="VERSION", help="目标版本：已发布的版本或当前标准（默认当前标准）。")
+@click.option("--check", is_flag=True, help="只显示将要做的改动（统一差异格式）；有改动时以 1 退出。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="需要人工决定的事项（及 --check 的改动）的输出格式。")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="消息语言。")
+@_guard
+@_workspace
+def migrate(paths: tuple[Path, ...], to: str | None, check: bool, fmt: str, lang: str, workspace: Workspace) -> int:
+    """把目录（YAML 与 .xlsx）从声明的标准版本改写到目标版本：改名的字段、被替代的取值和数据元、standard_version。"""
+    from govcat.lifecycle import migrate as migration
+
+    outcome = migration.run(migration.Settings(paths=list(paths) or [Path("catalogs")], to=to, check=check,
+                                               lang=lang, workspace=workspace))
+    click.echo(migration.render(outcome, fmt), nl=False)
+    click.echo(migration.summary(outcome), err=True, nl=False)
+    return 1 if check and outcome.changed else 0
+
+
+@main.command()
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="更新及时性的判定日期（默认今天）。")
 @_guard
 @_workspace

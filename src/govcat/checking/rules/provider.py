@@ -152,6 +152,48 @@ def outdated_standard_version(doc: Document, ctx: Context) -> Iterator[Hit]:
                                     "until": L10n(f"（至 {sunset}）", f" (until {sunset})") if sunset else ""})
 
 
+# Where `govcat migrate` leaves a catalog's decisions for GC708: a document's memo, as Hits.
+MIGRATION = "migration"
+
+
+@rule("GC708", "migration-needs-decision", "warning",
+      "迁移到标准 {target} 需要人工决定：{decision}", "migrating to standard {target} needs a decision: {decision}")
+def migration_needs_decision(doc: Document, ctx: Context) -> Iterator[Hit]:
+    """## 检查内容
+    `govcat migrate` 把目录从它声明的标准版本改写到目标版本时，不能自动完成、需要人来决定的改动，
+    每处一条，写明要决定什么：
+
+    - 目标版本删除了某个字段或取值、又没有给出替代，而目录在用它；
+    - 目标版本新增了必填字段（或把字段改为必填），目录还没有填写；
+    - 目录关联的数据元在目标版本中被删除，或其标识符改指别的数据元；
+    - 字段的类型或单值/多值在目标版本中改变，目录中的值要按新要求改写；
+    - 数据元被替代后，信息项的名称、类型或长度仍是原数据元的；
+    - 改名或替代的目标在同一处已经存在，需要合并；
+    - 目录声明的标准版本未知或缺失，无法确定从哪个版本迁移；
+    - 值写在 YAML 锚点、别名或块标量中，migrate 不改写它们。
+
+    只有 `govcat migrate` 报告这条规则；`govcat validate` 不报告它（迁移后，同样的地方按新版本校验时会以
+    GC101、GC102、GC104 等规则报告）。
+
+    ## 为什么
+    migrate 只做标准明确声明了的改动（改名、替代）；删除内容、补充新字段、选择新取值需要了解业务的人决定，
+    自动去做会悄悄丢失或编造数据。
+
+    ## 示例
+    标准 2.0.0 删除了字段 `keywords`，没有替代字段：
+    ```yaml
+    keywords: [婚姻登记, 结婚, 离婚]
+    ```
+    `govcat migrate --to 2.0` 改写其余内容，并报告：
+    `迁移到标准 2.0.0 需要人工决定：字段 keywords（关键字）在 2.0.0 中已删除，且标准没有给出替代字段：请决定删除它，或把内容移到其他字段`。
+
+    ## 修正
+    按消息逐条处理：删除或移走内容、填写新的必填字段、改选取值或数据元；然后运行 `govcat validate`。
+    标准版本未知的，先改正 `standard_version`，再运行 `govcat migrate`。
+    """
+    yield from doc.memo.get(MIGRATION, ())
+
+
 def _supported(ctx: Context, raw: object) -> dict[str, Any] | None:
     """The entry of the supported-versions table the declared version falls under, if any."""
     declared = parse(raw)
@@ -227,4 +269,4 @@ def unknown_parent_department(doc: Document, ctx: Context) -> Iterator[Hit]:
 
 
 RULES = (provider_folder_mismatch, provider_not_registered, provider_name_mismatch, unsupported_standard_version,
-         duplicate_department, unknown_parent_department, outdated_standard_version)
+         duplicate_department, unknown_parent_department, outdated_standard_version, migration_needs_decision)
