@@ -171,3 +171,21 @@ def test_old_xls_and_password_protected_files(tmp_path: Path) -> None:
     assert code == "GC005" and ".xlsx" in message
     (code, _, message), = _findings(tmp_path / "locked.xlsx")
     assert code == "GC006" and "密码" in message
+
+
+def test_catalog_text_that_looks_like_a_formula_stays_text(tmp_path: Path) -> None:
+    """YAML -> xlsx: `=HYPERLINK(…)` or `=cmd|…` in a catalog is written as a string cell, never a
+    live formula, and reads back as the same text."""
+    import openpyxl
+
+    source = EXAMPLES[0]
+    text = source.read_text(encoding="utf-8")
+    payload = '=HYPERLINK("http://evil.example","点击")'
+    catalog = tmp_path / "catalog.yaml"
+    catalog.write_text(text.replace("summary: ", f"summary: '{payload}' # ", 1), encoding="utf-8")
+    assert govcat("convert", str(catalog), "-o", str(tmp_path / "x.xlsx"), cwd=tmp_path).returncode == 0
+    book = openpyxl.load_workbook(tmp_path / "x.xlsx")
+    cells = [c for row in book["信息资源"].iter_rows() for c in row if c.value == payload]
+    assert cells and all(c.data_type == "s" for c in cells)
+    back = govcat("convert", str(tmp_path / "x.xlsx"), "-o", str(tmp_path / "back.yaml"), cwd=tmp_path)
+    assert back.returncode == 0 and payload in (tmp_path / "back.yaml").read_text(encoding="utf-8")

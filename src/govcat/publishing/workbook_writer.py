@@ -144,7 +144,7 @@ def write(data: dict[str, Any], target: Path, std: Standard, *, guide: bool = Tr
         label_cell = provider.cell(row=row, column=1, value=label)
         label_cell.font = Font(bold=True)
         value = _get(data, field_path)
-        cell = provider.cell(row=row, column=2, value=value)
+        cell = _inert(provider.cell(row=row, column=2, value=value))
         cell.number_format = "@"
 
     # 信息资源: one row per resource.
@@ -169,7 +169,7 @@ def write(data: dict[str, Any], target: Path, std: Standard, *, guide: bool = Tr
             path = columns[title]
             value = _cell_value(_get(resource, path), path[-1])
             if value is not None:
-                cell = resources_sheet.cell(row=row, column=column, value=value)
+                cell = _inert(resources_sheet.cell(row=row, column=column, value=value))
                 if path[-1] in ("summary", "condition", "basis"):
                     cell.alignment = wrap
                 cell.number_format = "@" if path[-1] in TEXT_FIELDS else (
@@ -196,11 +196,11 @@ def write(data: dict[str, Any], target: Path, std: Standard, *, guide: bool = Tr
     row = 2
     for resource in data.get("resources") or []:
         for item in resource.get("items") or []:
-            item_sheet.cell(row=row, column=1, value=resource.get("code")).number_format = "@"
+            _inert(item_sheet.cell(row=row, column=1, value=resource.get("code"))).number_format = "@"
             for column, title in enumerate(item_fields, start=2):
                 value = _cell_value(item.get(item_fields[title]), item_fields[title])
                 if value is not None:
-                    item_sheet.cell(row=row, column=column, value=value)
+                    _inert(item_sheet.cell(row=row, column=column, value=value))
             row += 1
     book.move_sheet(lists, offset=len(book.sheetnames) - 1 - book.sheetnames.index(LIST_SHEET))
     book.active = 0
@@ -212,6 +212,14 @@ def _get(data: dict[str, Any], path: tuple[str, ...]) -> Any:
     for key in path:
         data = data.get(key) if isinstance(data, dict) else None  # type: ignore[assignment]
     return data
+
+
+def _inert(cell: Any) -> Any:
+    """Catalog text is data, never a formula: openpyxl stores a string starting with `=` as one
+    (`=HYPERLINK(…)` would become a live link, `=cmd|…` a DDE call), so keep it a string cell."""
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"
+    return cell
 
 
 def _cell_value(value: Any, field: str) -> Any:
