@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from govcat.checking.rules import RULES
-from tests.conftest import REPO, govcat
+from tests.conftest import REPO, copy_repository, govcat
 
 SPEC_KEYS = {"code", "name", "severity", "message", "file", "line", "column", "end_line", "end_column",
              "pointer", "sheet", "cell", "record", "url"}
@@ -67,8 +67,28 @@ def test_json_report_has_the_fixed_shape(tmp_path: Path) -> None:
     assert share["file"] == "catalogs/11330100MB0000012X/catalog.yaml"
     assert (share["line"], share["column"], share["pointer"]) == (11, 14, "/resources/0/sharing")
     assert share["record"] == {"code": "307001001/000004", "name": "婚姻登记档案"}
-    assert share["url"].endswith("/rules/GC401/")
+    assert share["url"] is None  # no docs site configured for this workspace: no made-up address
     assert by_code["GC501"]["message"].endswith("应写作“每日”")
+
+
+def test_the_docs_url_is_configured_in_one_place(tmp_path: Path) -> None:
+    """Findings' url, SARIF's helpUri and `govcat explain` follow the workspace's mkdocs.yml
+    site_url; `docs_url` in .govcat.yaml overrides it."""
+    root = copy_repository(tmp_path / "repo")
+    mkdocs = root / "mkdocs.yml"
+    mkdocs.write_text(re.sub(r"(?m)^site_url: .*$", "site_url: https://catalog.example.gov.cn/std/",
+                             mkdocs.read_text(encoding="utf-8")), encoding="utf-8")
+    broken = root / "catalogs" / "11330100MB0000012X" / "catalog.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("有条件共享，", "有条件共享，", 1)
+                      .replace("update_frequency: 每日", "update_frequency: 每天", 1), encoding="utf-8")
+    report = json.loads(govcat("validate", "--format", "json", "--as-of", "2026-11-22", cwd=root).stdout)
+    assert {f["url"] for f in report["findings"]} == {"https://catalog.example.gov.cn/std/rules/GC501/"}
+    sarif = json.loads(govcat("validate", "--format", "sarif", "--as-of", "2026-11-22", cwd=root).stdout)
+    assert sarif["runs"][0]["tool"]["driver"]["rules"][0]["helpUri"] == "https://catalog.example.gov.cn/std/rules/GC501/"
+    assert govcat("explain", "GC501", cwd=root).stdout.rstrip().endswith("https://catalog.example.gov.cn/std/rules/GC501/")
+    (root / ".govcat.yaml").write_text("docs_url: https://other.example.gov.cn\n", encoding="utf-8")
+    report = json.loads(govcat("validate", "--format", "json", "--as-of", "2026-11-22", cwd=root).stdout)
+    assert {f["url"] for f in report["findings"]} == {"https://other.example.gov.cn/rules/GC501/"}
 
 
 def test_text_format_and_exit_codes(tmp_path: Path) -> None:

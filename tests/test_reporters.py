@@ -44,6 +44,7 @@ FINDINGS = [
 
 def _report() -> Report:
     report = Report(standard_version="1.0", as_of="2026-11-22", files=3, resources=7, items=40, registry="catalogs/departments.yaml",
+                    docs_url="https://catalog.example.gov.cn", rule_summaries={"GC401": "有条件共享时是否写明共享条件"},
                     findings=list(FINDINGS))
     report.paths = ["catalogs/A/catalog.yaml", "catalogs/B/人社.xlsx", "catalogs/C/clean.yaml"]
     return report

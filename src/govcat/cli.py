@@ -132,25 +132,33 @@ def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date
 @main.command()
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 @_guard
-def rules(lang: str) -> int:
-    """列出全部校验规则。"""
+@_workspace
+def rules(lang: str, workspace: Workspace) -> int:
+    """列出全部校验规则（级别与开始强制执行的日期取自标准的规则表）。"""
+    from govcat import standard
     from govcat.checking.rules import RULES
 
+    std = standard.load(workspace.generated)
     width = max(len(r.name) for r in RULES)
     for r in RULES:
-        summary = r.doc.split("\n\n")[0].replace("## 检查内容", "").strip().split("\n")[0]
-        click.echo(f"{r.code}  {r.severity:<7}  {r.name:<{width}}  {summary if lang == 'zh' else ''}".rstrip())
+        entry = std.rules.get(r.code) or {}
+        severity = entry.get("severity") or r.severity
+        enforce = entry.get("enforce_from")
+        note = (f" (an error from {enforce})" if lang == "en" else f"（{enforce} 起按错误处理）") if enforce else ""
+        click.echo(f"{r.code}  {severity:<7}  {r.name:<{width}}  {std.rule_summary(r.code, lang)}{note}".rstrip())
     return 0
 
 
 @main.command()
 @click.argument("code")
 @_guard
-def explain(code: str) -> int:
+@_workspace
+def explain(code: str, workspace: Workspace) -> int:
     """显示一条规则的说明（与文档站规则页相同）。"""
     from govcat.checking.rules import BY_CODE
     from govcat.core import suggest
-    from govcat.core.findings import DOCS_URL
+    from govcat.core.findings import rule_url
+    from govcat.core.paths import docs_url
 
     rule = BY_CODE.get(code.strip().upper())
     if rule is None:
@@ -161,7 +169,9 @@ def explain(code: str) -> int:
     click.echo(f"# {rule.code} {rule.name}（默认级别：{rule.severity}）\n")
     click.echo(f"消息：{rule.zh}\nMessage: {rule.en}\n")
     click.echo(rule.doc)
-    click.echo(f"\n{DOCS_URL}/rules/{rule.code}/")
+    url = rule_url(docs_url(workspace.root), rule.code)
+    if url:
+        click.echo(f"\n{url}")
     return 0
 
 

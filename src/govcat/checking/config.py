@@ -32,7 +32,7 @@ from govcat.reading.sourcemap import YamlSourceMap
 
 CONFIG_NAME = ".govcat.yaml"
 SEVERITIES = ("error", "warning", "info", "off")
-_KEYS = {"severity", "ignore", "waivers", "policy", "owners"}  # owners: read by `generate codeowners`
+_KEYS = {"severity", "ignore", "waivers", "policy", "owners", "docs_url"}  # owners: read by `generate codeowners`
 _WAIVER_KEYS = {"rule", "resource", "path", "reason", "approved_by", "expires"}
 
 
@@ -63,6 +63,7 @@ class Config:
     waivers: list[Waiver] = field(default_factory=list)
     min_frequency: dict[str, str] = field(default_factory=dict)
     grace_days: int | None = None
+    docs_url: str | None = None  # where the docs site is published (overrides mkdocs.yml's site_url)
 
 
 def find(start: Path) -> Path | None:
@@ -138,6 +139,11 @@ def load(path: Path | None, display: str, known_rules: set[str], std_frequencies
         config.ignore.append((entry["path"], rules))
     for i, entry in enumerate(data.get("waivers") or []):
         config.waivers.append(_waiver(where, f"/waivers/{i}", entry, known_rules))
+    if "docs_url" in data:
+        url = data["docs_url"]
+        if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+            where.fail("/docs_url", "文档站地址应为 https:// 或 http:// 开头的网址")
+        config.docs_url = url.rstrip("/")
     policy = data.get("policy") or {}
     for target, minimum in (policy.get("min_frequency") or {}).items():
         if minimum not in std_frequencies:

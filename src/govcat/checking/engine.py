@@ -30,7 +30,7 @@ from govcat.core.access import items_of, obj, text
 from govcat.core.document import Document, Problem
 from govcat.core.errors import UsageError
 from govcat.core.findings import Finding, Report
-from govcat.core.paths import display
+from govcat.core.paths import display, docs_url
 from govcat.core.workspace import Workspace, locate
 from govcat.standard.library import Library, releases
 
@@ -133,6 +133,8 @@ def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
         report.changed_since = {"revision": settings.changed_since, "left_out": len(findings) - len(kept)}
         findings = kept
     report.findings = sorted(findings, key=Finding.sort_key)
+    report.docs_url = cfg.docs_url or docs_url(workspace.root)
+    report.rule_summaries = {code: std.rule_summary(code, settings.lang) for code in {f.code for f in findings}}
     return Outcome(report, docs, ctx.registry, std, ws.registry_dir)
 
 

@@ -7,8 +7,11 @@ from typing import Any
 
 from govcat import __version__
 
-DOCS_URL = "https://govcat.example.org"
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+def rule_url(docs_url: str | None, code: str) -> str | None:
+    return f"{docs_url.rstrip('/')}/rules/{code}/" if docs_url else None
 
 
 @dataclass(frozen=True)
@@ -30,16 +33,16 @@ class Finding:
     # `samples` (SPEC §6.3).
     extra: dict[str, Any] | None = None
 
-    @property
-    def url(self) -> str:
-        return f"{DOCS_URL}/rules/{self.code}/"
+    def url(self, docs_url: str | None) -> str | None:
+        """The rule's page on the docs site, when the workspace says where the site is."""
+        return rule_url(docs_url, self.code)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, docs_url: str | None = None) -> dict[str, Any]:
         return {
             "code": self.code, "name": self.name, "severity": self.severity, "message": self.message,
             "file": self.file, "line": self.line, "column": self.column,
             "end_line": self.end_line, "end_column": self.end_column, "pointer": self.pointer,
-            "sheet": self.sheet, "cell": self.cell, "record": self.record, "url": self.url,
+            "sheet": self.sheet, "cell": self.cell, "record": self.record, "url": self.url(docs_url),
             **(self.extra or {}),
         }
 
@@ -59,6 +62,8 @@ class Report:
     paths: list[str] = field(default_factory=list)  # every file validated, clean ones too
     changed_since: dict[str, Any] | None = None  # {"revision", "left_out"} with --changed-since
     context_files: int = 0  # other files of the workspace read for the cross-catalog rules
+    docs_url: str | None = None  # the docs site (mkdocs.yml site_url, or docs_url in .govcat.yaml); None: unknown
+    rule_summaries: dict[str, str] = field(default_factory=dict)  # code -> one line, for SARIF (not in the JSON)
     registry: str | None = None  # the department registry the run judged registration against; None: none found
     extra: dict[str, Any] = field(default_factory=dict)  # more top-level keys: a data report's `resource`, `engine`, …
 
@@ -74,7 +79,7 @@ class Report:
                         "error": self.count("error"), "warning": self.count("warning"),
                         "info": self.count("info"), "context_files": self.context_files,
                         "registry": self.registry},
-            "findings": [f.as_dict() for f in self.findings],
+            "findings": [f.as_dict(self.docs_url) for f in self.findings],
             **({"changed_since": self.changed_since} if self.changed_since else {}),
             **self.extra,
         }

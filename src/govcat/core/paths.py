@@ -8,6 +8,7 @@ registry, so ``pip install govcat && govcat validate x.yaml`` works anywhere wit
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -37,3 +38,19 @@ def display(path: Path, cwd: Path) -> str:
         return absolute.relative_to(cwd.resolve()).as_posix()
     except ValueError:
         return absolute.as_posix()
+
+
+_SITE_URL = re.compile(r"^site_url:[ \t]*['\"]?([^'\"#\s]+)", re.M)
+
+
+def docs_url(root: Path | None) -> str | None:
+    """`site_url` of the workspace's mkdocs.yml: where its docs site is published. Read by a pattern,
+    not a YAML parser, because mkdocs.yml holds `!!python/name` tags that a safe loader refuses."""
+    if root is None:
+        return None
+    try:
+        text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    found = _SITE_URL.search(text)
+    return found[1].rstrip("/") if found else None

@@ -29,7 +29,7 @@ def render(report: Report, color: bool = False) -> str:
                 case.set("line", str(f.line))
             if f.severity in ("error", "warning"):
                 failure = ET.SubElement(case, "failure", type=f"{f.code} {f.severity}", message=f.message)
-                failure.text = f"{location(f)}: {f.code} {f.message}\n{f.url}"
+                failure.text = f"{location(f)}: {f.code} {f.message}" + (f"\n{f.url(report.docs_url)}" if report.docs_url else "")
             else:
                 ET.SubElement(case, "system-out").text = f"{location(f)}: {f.code} {f.message}"
         total += max(len(findings), 1)

@@ -9,7 +9,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from govcat import __version__
-from govcat.core.findings import DOCS_URL, Finding, Report
+from govcat.core.findings import Finding, Report, rule_url
 
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
@@ -29,19 +29,21 @@ def _uri(file: str) -> dict[str, str]:
     return {"uri": file, "uriBaseId": "%SRCROOT%"}
 
 
-def _rule(f: Finding) -> dict[str, Any]:
+def _rule(f: Finding, report: Report) -> dict[str, Any]:
     from govcat.checking.rules import BY_CODE
 
     rule = BY_CODE[f.code]
-    summary = rule.doc.split("## 为什么")[0].replace("## 检查内容", "").strip()
-    return {
+    out = {
         "id": rule.code, "name": rule.name,
         "shortDescription": {"text": f"{rule.code} {rule.name}"},
-        "fullDescription": {"text": summary},
-        "helpUri": f"{DOCS_URL}/rules/{rule.code}/",
+        "fullDescription": {"text": report.rule_summaries.get(rule.code) or f"{rule.code} {rule.name}"},
         "help": {"text": rule.doc, "markdown": rule.doc},
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
     }
+    url = rule_url(report.docs_url, rule.code)
+    if url:
+        out["helpUri"] = url
+    return out
 
 
 def _result(f: Finding, index: int) -> dict[str, Any]:
@@ -76,8 +78,9 @@ def render(report: Report, color: bool = False) -> str:
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "govcat", "version": __version__, "informationUri": DOCS_URL,
-                                "rules": [_rule(first[c]) for c in codes]}},
+            "tool": {"driver": {"name": "govcat", "version": __version__,
+                                **({"informationUri": report.docs_url} if report.docs_url else {}),
+                                "rules": [_rule(first[c], report) for c in codes]}},
             "columnKind": "unicodeCodePoints",
             "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the directory govcat ran in"}}},
             "properties": {"standardVersion": report.standard_version, "asOf": report.as_of},

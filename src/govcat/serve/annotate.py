@@ -41,7 +41,7 @@ def _put_text(cell: Any, value: Any) -> None:
     cell.data_type = "s"
 
 
-def annotate(path: Path, findings: list[Finding], lang: str) -> bytes:
+def annotate(path: Path, findings: list[Finding], lang: str, docs_url: str | None = None) -> bytes:
     """The workbook at ``path`` with ``findings`` (all of one file) on its cells, as .xlsx bytes."""
     import openpyxl
     from openpyxl.comments import Comment
@@ -79,7 +79,7 @@ def annotate(path: Path, findings: list[Finding], lang: str) -> bytes:
     for row, f in enumerate(ordered, start=2):
         record = f.record or {}
         values: tuple[int | str, ...] = (row - 1, labels.get(f.severity, f.severity), f.code, f.name, f.message, f.sheet or "", f.cell or "",
-                  record.get("code") or "", record.get("name") or "", f.url)
+                  record.get("code") or "", record.get("name") or "", f.url(docs_url) or "")
         for column, value in enumerate(values, start=1):
             target = sheet.cell(row=row, column=column)
             if isinstance(value, int):

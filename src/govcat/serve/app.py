@@ -76,7 +76,8 @@ class ServeConfig:
 
     def worker_settings(self) -> WorkerSettings:
         return WorkerSettings(workspace=self.workspace, tmp_dir=self.tmp_dir, zip_limits=self.zip_limits,
-                              annotate_max_bytes=self.annotate_max_mb << 20, memory_mb=self.worker_memory_mb)
+                              annotate_max_bytes=self.annotate_max_mb << 20, memory_mb=self.worker_memory_mb,
+                              docs_url=self.docs_url)
 
 
 class SecurityHeaders:
@@ -269,12 +270,13 @@ async def _uploads(request: Request, config: ServeConfig) -> list[Upload]:
 
 
 def _rule(rule: Any, config: ServeConfig) -> dict[str, Any]:
-    from govcat.core.findings import DOCS_URL
+    from govcat.core.findings import rule_url
+    from govcat.core.paths import docs_url
 
-    summary = rule.doc.split("\n\n")[0].replace("## 检查内容", "").strip().split("\n")[0]
-    base = (config.docs_url or DOCS_URL).rstrip("/")
+    summary = standard.load(config.workspace.generated).rule_summary(rule.code)
+    base = config.docs_url or docs_url(config.workspace.root)
     return {"code": rule.code, "name": rule.name, "severity": rule.severity, "summary": summary,
-            "message": {"zh": rule.zh, "en": rule.en}, "url": f"{base}/rules/{rule.code}/"}
+            "message": {"zh": rule.zh, "en": rule.en}, "url": rule_url(base, rule.code)}
 
 
 def _index(config: ServeConfig, standard_version: str) -> bytes:

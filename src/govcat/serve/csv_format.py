@@ -26,5 +26,5 @@ def render(report: Report, color: bool = False) -> str:
     for f in report.findings:
         record = f.record or {}
         writer.writerow([_inert(v) for v in (f.file, f.sheet, f.cell, f.line, f.column, f.severity, f.code, f.name,
-                                             f.message, record.get("code"), record.get("name"), f.pointer, f.url)])
+                                             f.message, record.get("code"), record.get("name"), f.pointer, f.url(report.docs_url))])
     return "\ufeff" + out.getvalue()

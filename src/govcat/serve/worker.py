@@ -26,7 +26,6 @@ from govcat.checking.engine import validate as run_validation
 from govcat.core.errors import UsageError
 from govcat.core.fields import REGISTRY_NAME
 from govcat.core.findings import Report
-from govcat.core.paths import shipped_registry
 from govcat.core.workspace import Workspace
 from govcat.reporting import REPORTERS
 from govcat.serve import csv_format, messages
@@ -53,6 +52,7 @@ class WorkerSettings:
     # A worker that grew beyond this (a big workbook) is replaced after answering: Python keeps freed
     # memory in its arenas, so without this one large upload would leave the server large for good.
     recycle_mb: int = 300
+    docs_url: str | None = None  # `--docs-url`: overrides the workspace's site_url in the reports
 
 
 @dataclass(frozen=True)
@@ -166,10 +166,12 @@ def _validate(job: Job, settings: WorkerSettings, private: Path) -> Reply:
     if not any(u.name == REGISTRY_NAME for u in job.uploads):
         (private / "catalogs").mkdir()
         registry = workspace.root / "catalogs" / REGISTRY_NAME if workspace.root is not None else None
-        (private / "catalogs" / REGISTRY_NAME).symlink_to(registry if registry and registry.is_file()
-                                                           else shipped_registry())
+        if registry is not None and registry.is_file():  # without one, registration is not judged (issue 15)
+            (private / "catalogs" / REGISTRY_NAME).symlink_to(registry)
     report = run_validation(Settings(paths=paths, as_of=date.fromisoformat(job.as_of), lang=job.lang, cwd=folder,
                                      workspace=workspace, jobs=1))
+    if settings.docs_url:
+        report.docs_url = settings.docs_url
     uploaded = {u.name for u in job.uploads}
     # Only the uploads' findings: the copied configuration's waivers match nothing here, by design.
     report.findings = [f for f in report.findings if f.file in uploaded]
@@ -229,7 +231,7 @@ def _annotated(job: Job, settings: WorkerSettings, folder: Path, report: Report)
         return error_reply("workbook_too_large", job.lang, 413, file=name, size_mb=size >> 20)
     findings = [f for f in report.findings if f.file == name]
     try:
-        body = annotate(folder / name, findings, job.lang)
+        body = annotate(folder / name, findings, job.lang, report.docs_url)
     except Exception as exc:  # not a workbook openpyxl can open: the report says why
         raise UploadError("usage", 422, detail=f"{name}: {type(exc).__name__}") from exc
     stem = name.rsplit(".", 1)[0]

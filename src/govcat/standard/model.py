@@ -95,6 +95,11 @@ class Standard:
         std.policy_overrides, std.grace_override = dict(min_frequency), grace_days
         return std
 
+    def rule_summary(self, code: str, lang: str = "zh") -> str:
+        """What a rule checks, in one line, from the standard's rule table (the docs page is the rule's own)."""
+        entry = self.rules.get(code) or {}
+        return str(entry.get("summary_en" if lang == "en" else "summary") or entry.get("summary") or "")
+
     # --- frequencies -------------------------------------------------------------------------
     @cached_property
     def frequency_aliases(self) -> dict[str, str]:

@@ -44,7 +44,7 @@ from markupsafe import Markup
 
 from govcat import standard
 from govcat.checking.outcome import Outcome
-from govcat.checking.rules import BY_CODE, RULES, Rule
+from govcat.checking.rules import BY_CODE, RULES
 from govcat.core import paths
 from govcat.core.access import items_of, obj, provider_code, text
 from govcat.core.errors import UsageError
@@ -737,8 +737,8 @@ class Pages:
         policy += [["项", item, v["min_frequency"]] for item, v in site.std.resource_items.items()
                    if v["min_frequency"]]
         self.render(page, "frequency.md.j2", rows=rows, policy=policy, grace=site.std.grace_days,
-                    rules=[[self.site.rule_link(page, r.code), code(r.name), SEVERITY[r.severity], summary(r)]
-                           for r in RULES if r.code.startswith("GC5")])
+                    rules=[[self.site.rule_link(page, r.code), code(r.name), SEVERITY[r.severity],
+                            site.std.rule_summary(r.code)] for r in RULES if r.code.startswith("GC5")])
 
     # 校验规则 ----------------------------------------------------------------------------------
     def rules(self) -> None:
@@ -746,7 +746,7 @@ class Pages:
         families: dict[str, list[list[Any]]] = defaultdict(list)
         for r in RULES:
             families[r.code[:3]].append([self.site.rule_link(page, r.code), code(r.name), SEVERITY[r.severity],
-                                         summary(r)])
+                                         self.site.std.rule_summary(r.code)])
         self.render(page, "rules.md.j2", families=[
             {"prefix": prefix, "title": FAMILIES.get(prefix, prefix), "rows": rows}
             for prefix, rows in sorted(families.items())])
@@ -760,7 +760,12 @@ class Pages:
             path = rule_path(r.code)
             checked = [link(f"{cls}.{name}", _rel(path, catalog) + "#" + class_anchor(cls))
                        for cls, name in fields.get(r.code, [])]
-            self.render(path, "rule.md.j2", rule=r, severity=SEVERITY[r.severity], doc=Markup(r.doc),
+            entry = self.site.std.rules.get(r.code) or {}
+            enforce = entry.get("enforce_from")
+            severity = SEVERITY[entry.get("severity") or r.severity]
+            if enforce:
+                severity += f"（{enforce} 之前按警告报告）"
+            self.render(path, "rule.md.j2", rule=r, severity=severity, doc=Markup(r.doc),
                         family=FAMILIES.get(r.code[:3], ""), fields=_join(checked, " ") if checked else None)
 
     # 部门目录 ----------------------------------------------------------------------------------
@@ -934,12 +939,6 @@ def _flag(value: Any) -> str:
 
 def class_anchor(name: str) -> str:
     return "class-" + re.sub(r"(?<!^)(?=[A-Z])", "-", name).lower()
-
-
-def summary(rule: Rule) -> str:
-    """The first sentence block of a rule's 检查内容."""
-    body = rule.doc.split("## 为什么")[0].replace("## 检查内容", "").strip()
-    return " ".join(body.split("\n\n")[0].split())
 
 
 # --- charts (static inline SVG) ----------------------------------------------------------------

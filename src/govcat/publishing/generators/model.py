@@ -152,7 +152,8 @@ def rules(view: Any) -> dict[str, Any]:
     enum = view.get_enum("ValidationRule")
     table = enum.permissible_values if enum is not None else {}
     return {str(code): {"name": _text(pv.title), "severity": notes(pv).get("severity", "error"),
-                        "enforce_from": notes(pv).get("enforce_from"), "description": _text(pv.description)}
+                        "enforce_from": notes(pv).get("enforce_from"), "description": _text(pv.description),
+                        "en": notes(pv).get("en")}
             for code, pv in sorted(table.items())}
 
 

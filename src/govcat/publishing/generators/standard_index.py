@@ -134,7 +134,8 @@ def build(root: Path) -> dict[str, Any]:
         "_generated": header("standard"),
         "version": str(view.schema.version),
         "supported_versions": model.versions(view),
-        "rules": {code: {"severity": rule["severity"], "enforce_from": rule["enforce_from"]}
+        "rules": {code: {"severity": rule["severity"], "enforce_from": rule["enforce_from"],
+                         "summary": rule["description"], "summary_en": rule["en"]}
                   for code, rule in model.rules(view).items()},
         "deprecated_values": _deprecated_values(view),
         "classes": _classes(view),
