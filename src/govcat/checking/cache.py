@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from govcat.checking.index import Entry
 from govcat.checking.stage import FileResult
@@ -33,7 +34,7 @@ from govcat.reading import files
 from govcat.reading.sourcemap import YamlSourceMap
 from govcat.reading.workbook import SheetSourceMap
 
-FORMAT = 1
+FORMAT = 2  # 2: orjson, deletion keys of one machine word
 DIRNAME = ".govcat_cache"
 MAX_BYTES = 512 << 20  # the folder's bound; a province's summaries take a few tens of MiB
 _MAX_FILE = 1 << 30  # files larger than the loader's limit are refused by it anyway
@@ -65,15 +66,15 @@ class Cache:
 
     def key(self, path: Path, display: str, content: str) -> str:
         """The key of one file's entry; ``content``: the `file_digest` of its bytes."""
-        return digest(self.salt, str(path.resolve()), display, content)
+        return digest(self.salt, os.path.abspath(path), display, content)
 
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
     def get(self, key: str, path: Path, display: str) -> FileResult | None:
         try:
-            with open(self._path(key), encoding="utf-8") as fh:
-                entry = json.load(fh)
+            with open(self._path(key), "rb") as fh:
+                entry = orjson.loads(fh.read())  # orjson: a province's summaries load in a tenth of the time
             if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
                 return None
             return _result(entry, path, display)
@@ -82,15 +83,14 @@ class Cache:
 
     def put(self, key: str, result: FileResult) -> None:
         try:
-            text = json.dumps({"format": FORMAT, "key": key, **_entry(result)}, ensure_ascii=False,
-                              allow_nan=False)
-        except (TypeError, ValueError):
-            return  # a value JSON cannot hold: this file is simply not cached
+            text = orjson.dumps({"format": FORMAT, "key": key, **_entry(result)})
+        except (TypeError, ValueError, orjson.JSONEncodeError):
+            return  # a value JSON cannot hold (a huge integer, say): this file is simply not cached
         target = self._path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            with os.fdopen(fd, "wb") as fh:
                 fh.write(text)
             os.replace(tmp, target)
             self.written += 1
@@ -145,11 +145,24 @@ def _result(entry: dict[str, Any], path: Path, display: str) -> FileResult:
         smap = YamlSourceMap(path=path) if entry["yaml"] else None
     doc = Document(path=path, display=display, role=str(entry["role"]), data=entry["data"], sourcemap=smap,
                    summary=True)
-    entries = [Entry(p, code, name, normalised, item, frozenset(elements), tuple(int(k) for k in keys), str(published))
+    entries = [Entry(_pointer(p), code, name, normalised, item, frozenset(elements), tuple(keys), _text(published))
                for p, code, name, normalised, item, elements, keys, published in entry["entries"]]
     memo(doc, "index", lambda: entries)
     findings = [Finding(**{name: f[name] for name in _FINDING_FIELDS}) for f in entry["findings"]]
     return FileResult(doc, findings, int(entry["resources"]), int(entry["items"]))
+
+
+def _pointer(value: Any) -> str:
+    """A resource pointer as the index sorts by it; anything else makes the entry foreign."""
+    if type(value) is not str or not value.startswith("/resources/") or not value[11:].isdigit():
+        raise TypeError("not a resource pointer")
+    return value
+
+
+def _text(value: Any) -> str:
+    if type(value) is not str:
+        raise TypeError("not text")
+    return value
 
 
 def folder_for(explicit: Path | None, roots: Iterable[Path | None]) -> Path | None:

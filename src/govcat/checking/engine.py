@@ -110,7 +110,7 @@ def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
     context = _stage_one(ws.context, [], ctx, settings, False, store, also=file_rules)
     if store is not None:
         store.prune()
-    ctx = replace(ctx, index=index.build(docs + [result.doc for result in context]))
+    ctx = replace(ctx, index=index.build(docs + [result.doc for result in context], focus=docs if context else None))
     workspace_rules = [r for r in rules if r.scope == "workspace"]
     findings = [f for result in results for f in result.findings]
     for doc in docs:

@@ -41,8 +41,10 @@ class Index:
         return None if (first.doc is doc and first.pointer == pointer) else first
 
 
-def build(docs: list[Document]) -> Index:
-    """The index over every catalog of a run; whole documents and summaries (summary.py) alike."""
+def build(docs: list[Document], focus: list[Document] | None = None) -> Index:
+    """The index over every catalog of a run; whole documents and summaries (summary.py) alike.
+    ``focus``: the documents whose findings the run reports (the rest is context, issue 15); 一数多源
+    is then worked out for them only, from the entries that could match them."""
     index = Index()
     refs: list[tuple[Entry, Ref]] = []
     for doc in docs:
@@ -59,8 +61,23 @@ def build(docs: list[Document]) -> Index:
             index.codes[entry.code].append(ref)
         if entry.normalised is not None:
             index.names[(ref.provider or "", entry.normalised)].append(ref)
-    _cross_department(index, refs)
+    _cross_department(index, refs if focus is None else _relevant(refs, focus))
     return index
+
+
+def _relevant(refs: list[tuple[Entry, Ref]], focus: list[Document]) -> list[tuple[Entry, Ref]]:
+    """The entries that can decide a focus resource's 一数多源, in the same order: the focus's own,
+    those of the same normalised name, those sharing a deletion key, and every large set (their
+    prefix order depends on all of them). `_cross_department` over these gives each focus resource
+    exactly the result it has over all entries: a resource is only ever compared with entries that
+    share its name or one of its keys, and each key's list of holders is kept whole."""
+    chosen = {id(doc) for doc in focus}
+    mine = [entry for entry, ref in refs if id(ref.doc) in chosen]
+    keys = {key for entry in mine for key in entry.keys}
+    names = {entry.normalised for entry in mine if entry.normalised is not None}
+    return [(entry, ref) for entry, ref in refs
+            if id(ref.doc) in chosen or entry.normalised in names or len(entry.elements) > KEY_LIMIT - 4
+            or not keys.isdisjoint(entry.keys)]
 
 
 def _published_first(row: tuple[Entry, Ref]) -> tuple[str, str, str, str, int]:
@@ -168,7 +185,12 @@ def _deletion_keys(item: str | None, elements: frozenset[str]) -> tuple[int, ...
     keys = [total]
     for k in range(1, len(values) // 9 + 1):
         keys += [total - sum(drop) for drop in combinations(values, k)]
-    return tuple(keys)
+    # Modulo 2**64: a key stays one machine word (and one JSON number in the cache); matching sets
+    # still share their keys, and every candidate is verified exactly, so wrap-around costs nothing.
+    return tuple(key & _WORD for key in keys)
+
+
+_WORD = (1 << 64) - 1
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:

@@ -78,8 +78,10 @@ def discover(paths: list[Path], registry: Path | None, *, isolated: bool = False
     selected = _unique(catalogs)
     context: list[Path] = []
     if found is not None and not isolated:
-        chosen = {p.resolve() for p in selected}
-        context = [p for p in _files_in(found.parent) if p.resolve() not in chosen and p.resolve() != found.resolve()]
+        # Absolute paths, not resolved ones: a province has thousands of files, and resolving each costs
+        # a system call per path component. Both sides are listed the same way, so they compare alike.
+        chosen = {os.path.abspath(p) for p in selected} | {os.path.abspath(found)}
+        context = [p for p in _files_in(found.parent) if os.path.abspath(p) not in chosen]
     return Workspace(selected, found, False, common, context)
 
 
