@@ -71,7 +71,12 @@ def cli_report(tmp: Path, files: list[tuple[str, bytes]]) -> dict[str, Any]:
     run = govcat("validate", *[name for name, _ in files], "--format", "json", "--as-of", AS_OF,
                  "--workspace", str(REPO), cwd=tmp)
     assert run.returncode in (0, 1), run.stderr
-    return dict(json.loads(run.stdout))
+    report = dict(json.loads(run.stdout))
+    # The one difference: the server judges uploads against its workspace's registry, which the CLI,
+    # run on loose files outside the workspace's catalogs, does not find (issue 15).
+    assert report["summary"]["registry"] is None
+    report["summary"]["registry"] = "catalogs/departments.yaml"
+    return report
 
 
 # ---- the report is the CLI's ----
@@ -83,7 +88,9 @@ def test_json_report_is_the_cli_report(server: Server, workbook: tuple[Path, Any
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("application/json")
     report = response.json()
-    assert report == cli_report(tmp_path, files)
+    expected = cli_report(tmp_path, files)
+    assert report["summary"] == expected["summary"]
+    assert report == expected
     located = {(f["code"], f"{f['sheet']}!{f['cell']}") for f in report["findings"]}
     assert set(planted.values()) <= located
     assert {f["file"] for f in report["findings"]} <= {path.name, "catalog.yaml"}

@@ -172,6 +172,8 @@ def _validate(job: Job, settings: WorkerSettings, private: Path) -> Reply:
                                      workspace=workspace, jobs=1))
     if settings.docs_url:
         report.docs_url = settings.docs_url
+    if report.registry is not None and not any(u.name == REGISTRY_NAME for u in job.uploads):
+        report.registry = f"catalogs/{REGISTRY_NAME}"  # the workspace's, named as in it (never our private path)
     uploaded = {u.name for u in job.uploads}
     # Only the uploads' findings: the copied configuration's waivers match nothing here, by design.
     report.findings = [f for f in report.findings if f.file in uploaded]
