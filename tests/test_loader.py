@@ -66,3 +66,40 @@ def _leaves(data: object) -> list[object]:
     if isinstance(data, list):
         return [x for v in data for x in _leaves(v)]
     return [data]
+
+
+DEEP = 5000  # far beyond libyaml's own limit (1000 levels), which its scanner reaches reading ahead
+
+
+@pytest.mark.parametrize(("text", "line", "column"), [
+    # the level over 64 opens at the (65 - levels already open)th bracket
+    ("standard_version: '1.0'\nresources: " + "[" * DEEP + "]" * DEEP, 2, 12 + 63),
+    ("resources:\n  - code: x\n    items:\n      - name: a\n        x: " + "[" * DEEP + "]" * DEEP, 5, 12 + 59),
+    ("resources:\n- code: x\n  items:\n  - name: a\n    x: " + "[" * DEEP + "]" * DEEP, 5, 8 + 59),
+    ("a: [x, y, " + "[" * DEEP + "]" * DEEP + "]", 1, 11 + 62),
+    ("a: {k: v, j: " + "[" * DEEP + "]" * DEEP + "}", 1, 14 + 62),
+    ("[" * DEEP + "]" * DEEP, 1, 1 + 64),
+    ("- - " + "[" * DEEP + "]" * DEEP, 1, 5 + 62),
+    ("a:\n  b: x\n  c: &q " + "[" * DEEP + "]" * DEEP, 3, 9 + 62),
+    ("a:\n  b: x\n  c: " + "{a: " * DEEP + "}" * DEEP, 3, 6 + 4 * 62),
+    ("a:\n  b: x\n  c:\n    " + "[" * DEEP + "]" * DEEP, 4, 5 + 62),
+    ("a:\n  - x\n  -    " + "[" * DEEP + "]" * DEEP, 3, 8 + 62),
+    ("a:\n  - {b: [x, " + "[" * DEEP + "]" * DEEP + "]}", 2, 13 + 60),
+    ("# 注释\n" * 10 + "a: [x,\n  y,\n  " + "[" * DEEP + "]" * DEEP + "]", 13, 3 + 62),
+    ("名称: 婚姻登记\nb: " + "[" * DEEP + "]" * DEEP, 2, 4 + 63),
+])
+def test_depth_limit_holds_beyond_libyamls_own(text: str, line: int, column: int) -> None:
+    """GC004 stands at the 65th level wherever the nesting starts, although libyaml stops at its
+    own limit before its events get that deep (the stretch is replayed on PyYAML's pure parser)."""
+    doc = loader.Document(path=Path("x.yaml"), display="x.yaml", role="catalog")
+    loader.load_yaml_text(text + "\n", doc)
+    assert [(p.code, p.args["limit"], p.span.line, p.span.column) for p in doc.problems if p.span] == [
+        ("GC004", "depth", line, column)]
+
+
+def test_depth_replay_is_bounded() -> None:
+    """Megabytes between the last event libyaml gave and its error are not replayed in pure Python:
+    the finding stays a GC004, where libyaml stopped."""
+    doc = loader.Document(path=Path("x.yaml"), display="x.yaml", role="catalog")
+    loader.load_yaml_text("a: \n" + "#" * (2 << 20) + "\n  " + "[" * DEEP + "]" * DEEP + "\n", doc)
+    assert [(p.code, p.args["limit"], p.span.line) for p in doc.problems if p.span] == [("GC004", "depth", 3)]

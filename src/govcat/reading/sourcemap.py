@@ -116,7 +116,7 @@ def _yaml_spans(text: str) -> dict[str, Span]:
     # Open collections: [pointer, is_mapping, next index or pending key, key span, start mark]
     stack: list[list[Any]] = []
     try:
-        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        for event in yaml.parse(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml if built with it
             if isinstance(event, yaml.ScalarEvent | yaml.AliasEvent | yaml.MappingStartEvent
                           | yaml.SequenceStartEvent):
                 if stack and stack[-1][1] and stack[-1][2] is None and isinstance(event, yaml.ScalarEvent):

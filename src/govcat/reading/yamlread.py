@@ -9,6 +9,7 @@ characters (GC109). The fast path: yaml-rs for files that need none of that (see
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -22,8 +23,19 @@ from govcat.reading.scalars import CONTROL, control_name, scalar
 from govcat.reading.scalars import key as key_text
 
 MAX_DEPTH = 64
+# libyaml stops at its own nesting limit (1000 levels in the libyaml that current PyYAML wheels bundle) while
+# its scanner looks ahead for a possible `key:` (up to 1024 characters on one line), before the
+# events of the first 65 levels reach the builder. The text from the builder's last event to
+# libyaml's error is then replayed on PyYAML's pure-Python parser, which has no limit of its own, so
+# GC004 stands at the 65th level whatever libyaml build is installed. The replay is bounded: about
+# 2 s of pure-Python parsing at most; beyond that the finding stands where libyaml stopped.
+REPLAY_LIMIT = 1 << 20
 
-class _Loader(yaml.CSafeLoader):  # type: ignore[misc]
+# libyaml when PyYAML was built with it (every wheel on PyPI is); the pure-Python parser otherwise.
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BASE_LOADER):
     """libyaml's parser; typing of plain scalars is ours (see ``scalars.scalar``)."""
 
 _LIBYAML_HINTS = (
@@ -56,16 +68,18 @@ class _LimitExceeded(Exception):
 class _Frame:
     """An open collection while events stream in."""
 
-    __slots__ = ("anchor", "container", "key", "key_event", "pointer", "size", "skip")
+    __slots__ = ("anchor", "column", "container", "key", "key_event", "pointer", "size", "skip", "start")
 
-    def __init__(self, container: dict[str, Any] | list[Any], pointer: str, anchor: str | None) -> None:
+    def __init__(self, container: dict[str, Any] | list[Any], pointer: str, start: yaml.CollectionStartEvent) -> None:
         self.container = container
         self.pointer = pointer
-        self.anchor = anchor
+        self.anchor = start.anchor
+        self.start: Any = start  # libyaml's marks are untyped
         self.key: str | None = None  # a mapping's pending key (None: next scalar is a key)
         self.key_event: yaml.Event | None = None
         self.skip = False  # the pending key repeats an earlier one: drop its value
         self.size = 1
+        self.column: int | None = None  # a block mapping's indentation (its first key's), for the depth replay
 
 
 class _Builder:
@@ -74,17 +88,22 @@ class _Builder:
     (GC002) and alias expansion budgeted: one node per source character, which a file without
     aliases can never exceed but an alias bomb exceeds at once."""
 
-    def __init__(self, budget: int) -> None:
+    def __init__(self, budget: int, *, replay: bool = False) -> None:
         self.budget = budget
         self.problems: list[Problem] = []
         self.numbers: dict[str, str] = {}
         self.anchors: dict[str, tuple[Any, int]] = {}  # anchor -> (value, expanded node count)
+        self.replay = replay  # a replay of part of the text: its aliases may name anchors before it
+        # Where the builder stands, for a replay after libyaml stopped: the open collections and the last event.
+        self.stack: list[_Frame] = []
+        self.last: Any = None  # a yaml.Event (libyaml's marks are untyped)
 
     def run(self, events: Any) -> Any:
-        stack: list[_Frame] = []
+        stack = self.stack
         root: Any = None
         documents = 0
         for event in events:
+            self.last = event
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
@@ -93,6 +112,8 @@ class _Builder:
                         event)
             elif isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
                 if isinstance(event, yaml.AliasEvent):
+                    if self.replay:
+                        self.anchors.setdefault(str(event.anchor), (None, 1))
                     if event.anchor not in self.anchors:
                         raise _StructureError(f"found undefined alias {event.anchor!r}", L10n(
                             "（引用了未定义的锚点）", " (an alias refers to an undefined anchor)"), event)
@@ -112,6 +133,8 @@ class _Builder:
                     continue
                 frame = stack[-1]
                 if isinstance(frame.container, dict) and frame.key is None:
+                    if frame.column is None:
+                        frame.column = int(getattr(event.start_mark, "column", 0))
                     key = key_text(value)
                     frame.key, frame.key_event = key, event
                     frame.skip = key in frame.container
@@ -128,7 +151,7 @@ class _Builder:
                 if stack and isinstance(stack[-1].container, dict) and stack[-1].key is None:
                     raise _StructureError("found a collection used as a mapping key", L10n(
                         "（映射的键必须是简单的值）", " (a mapping key must be a plain value)"), event)
-                stack.append(_Frame(container, pointer, event.anchor))
+                stack.append(_Frame(container, pointer, event))
             elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
                 frame = stack.pop()
                 if frame.anchor:
@@ -216,6 +239,10 @@ def load_yaml_text(text: str, doc: Document, *, precise: bool = False) -> None:
         data = builder.run(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if mark is not None and exc.problem == "exceeded maximum nesting depth":  # libyaml's own limit
+            doc.problems.append(Problem("GC004", "", {"limit": "depth", "value": MAX_DEPTH},
+                                        _deep_level(text, builder, mark)))
+            return
         problem = (exc.problem or exc.context or str(exc)).strip()
         hint = L10n("", "")
         if mark is not None and _char_at(text, mark.line, mark.column) == "\t":
@@ -250,6 +277,101 @@ def load_yaml_text(text: str, doc: Document, *, precise: bool = False) -> None:
     doc.data = {} if data is None else data  # an empty file (or only comments) is an empty catalog
     doc.numbers, doc.text = builder.numbers, text
 
+
+def _deep_level(text: str, builder: _Builder, mark: Any) -> Span:
+    """Where the 65th level opens, when libyaml stopped at its own, deeper limit (see REPLAY_LIMIT).
+
+    Everything before the builder's last event was built; libyaml's scanner had read ahead from
+    there to ``mark``. PyYAML's pure-Python parser reads that stretch, after a few lines that open
+    the same collections the builder holds (so that depths and columns are those of the file), and
+    the builder stops at the level over MAX_DEPTH. Where the replay cannot be set up or does not get
+    there, libyaml's own position stands, which is deeper than the limit in any case.
+    """
+    stopped = Span(mark.line + 1, mark.column + 1)
+    last = builder.last
+    if last is None or mark.index - last.end_mark.index > REPLAY_LIMIT:
+        return stopped
+    prefix = _replay_prefix(text, builder.stack, last)
+    if prefix is None:
+        return stopped
+    replay = _Builder(budget=len(text) + 1024, replay=True)
+    try:
+        replay.run(yaml.parse(prefix + text[last.end_mark.index:mark.index], Loader=yaml.SafeLoader))
+    except _LimitExceeded as exc:
+        if exc.reason == "depth":
+            found = _event_span(exc.event)
+            shift = last.end_mark.line - prefix.count("\n")  # the prefix's last line is the line of `last`
+            return Span(found.line + shift, found.column)
+    except (yaml.YAMLError, _StructureError):
+        pass
+    return stopped
+
+
+def _replay_prefix(text: str, stack: list[_Frame], last: Any) -> str | None:
+    """Text that leaves a parser where libyaml was after ``last``: inside the same open collections,
+    and its last line as long as the text before ``last`` ends on its line, so that the rest of
+    the file follows on with its own columns. Block collections above the innermost take the
+    smallest indentation that nests them; the innermost keeps its own, which the text after it
+    relies on. None where the layout is not one of these (the caller keeps libyaml's position)."""
+    lines: list[str] = []
+    indent = -1  # of the block collection last opened
+    for frame, child in itertools.pairwise(stack):
+        mapping = isinstance(frame.container, dict)
+        if frame.start.flow_style:
+            lines.append(" " * (indent + 1) + ("{_:" if mapping else "["))
+            continue
+        nested_sequence = mapping and not child.start.flow_style and isinstance(child.container, list)
+        indent += 1
+        lines.append(" " * indent + ("_:" if mapping else "-"))
+        if nested_sequence:
+            indent -= 1  # `_:` then `-` at the same indentation
+    end, start = last.end_mark, last.start_mark
+    column, width = end.column, end.index - start.index
+    if not stack:
+        return "\n".join([*lines, " " * column])
+    frame = stack[-1]
+    mapping = isinstance(frame.container, dict)
+    if last is frame.start:  # nothing inside it yet: its own opening, or where it starts
+        line = " " * start.column + text[start.index:end.index] if start.line == end.line else " " * column
+    elif frame.start.flow_style:
+        if width and not column:
+            return None
+        lines.append(" " * (indent + 1) + ("{_:" if mapping and frame.key is None else "{" if mapping else "["))
+        line = " " * (column - 1) + "_" if width else " " * column
+    elif mapping:
+        line, more = _block_mapping_line(frame, column, width)
+        lines += more
+    else:
+        at = _dash_column(text, frame.start)
+        if at is None:
+            return None
+        item = "-" + (" " * (column - at - 2) + "_" if width else " " * (column - at - 1))
+        if column - at < (3 if width else 1):
+            lines.append(" " * at + ("- _" if width else "-"))
+            item = ""
+        line = " " * at + item if item else " " * column
+    return "\n".join([*lines, line])
+
+
+def _block_mapping_line(frame: _Frame, column: int, width: int) -> tuple[str, list[str]]:
+    """The last line for a block mapping after its key (``frame.key`` pending) or after a value."""
+    at = frame.column if frame.column is not None else 0
+    if frame.key is not None:  # the key `_`, then spaces up to where the key ended
+        return (" " * at + "_" + " " * (column - at - 1), []) if column > at else (" " * column, [])
+    need = 4 if width else 2  # `_: _` or `_:` (an empty value)
+    if column - at >= need:
+        return " " * at + "_:" + (" " * (column - at - 3) + "_" if width else " " * (column - at - 2)), []
+    return " " * column, [" " * at + ("_: _" if width else "_:")]
+
+
+def _dash_column(text: str, start: Any) -> int | None:
+    """The column of a block sequence's first `-`: libyaml's start event ends at it, or just after it."""
+    end = start.end_mark
+    if text[end.index:end.index + 1] == "-":
+        return int(end.column)
+    if end.index and text[end.index - 1] == "-":
+        return int(end.column) - 1
+    return None
 
 
 def reread_precisely(doc: Document) -> None:
