@@ -58,7 +58,8 @@ def _bytes(content: str | bytes | dict[str, Any]) -> bytes:
 
 
 def write_workspace(root: Path, files: dict[str, Any]) -> Path:
-    """Files keyed by path under the workspace; a bare name goes to the default provider's folder."""
+    """Files keyed by path under the workspace; a bare name goes to the default provider's folder.
+    Content `{symlink: target}` makes a symbolic link (the target as written, relative to the link)."""
     catalogs = root / "catalogs"
     catalogs.mkdir(parents=True, exist_ok=True)
     if "catalogs/departments.yaml" not in files:
@@ -67,6 +68,11 @@ def write_workspace(root: Path, files: dict[str, Any]) -> Path:
         at_root = "/" in name or name in (".govcat.yaml", "pyproject.toml")  # workspace configuration
         path = root / name if at_root else catalogs / DEFAULT_PROVIDER / name
         path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, dict) and "symlink" in content:
+            if path.is_symlink() or path.exists():
+                path.unlink()
+            path.symlink_to(content["symlink"])
+            continue
         path.write_bytes(_bytes(content))
     return catalogs
 

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import DEFAULT_PROVIDER, govcat, write_workspace
 
 AS_OF = "2026-11-22"
@@ -277,3 +279,81 @@ def test_tab_indentation_gets_a_hint(tmp_path: Path) -> None:
     write_workspace(tmp_path, {"catalog.yaml": edit(CATALOG, ('  code: "11330100MB0000012X"', '\tcode: "11330100MB0000012X"'))})
     _, findings, _ = validate(tmp_path)
     assert "Tab" in findings[0]["message"]
+
+
+def _quick(root: Path, *args: str, prefix: tuple[str, ...] = ()) -> tuple[int, list[dict[str, Any]]]:
+    """`govcat validate` with a short timeout: a hang fails the test instead of blocking the suite."""
+    result = subprocess.run([*prefix, sys.executable, "-m", "govcat", "validate", *(args or ("catalogs",)),
+                             "--format", "json", "--as-of", AS_OF], cwd=root, capture_output=True, text=True,
+                            timeout=20)
+    _check_stderr(result)
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)["findings"]
+
+
+def test_special_files_named_like_catalogs_are_not_read(tmp_path: Path) -> None:
+    """A FIFO blocks a plain open() until a writer comes; /dev/zero never ends. None is read, and
+    the catalog beside them is still checked."""
+    import os
+
+    catalogs = write_workspace(tmp_path, {"catalog.yaml": edit(CATALOG, ("security_level: 重要数据", "security_level: 机密"))})
+    os.mkfifo(catalogs / "fifo.yaml")
+    os.mkfifo(catalogs / "fifo.xlsx")
+    (catalogs / "zero.yaml").symlink_to("/dev/zero")
+    (catalogs / "random.xlsx").symlink_to("/dev/urandom")  # not /dev/zero again: one file is read once
+    code, findings = _quick(tmp_path)
+    assert located(findings) == [
+        (HERE, "GC104", 21, 21),
+        ("catalogs/fifo.xlsx", "GC005", 1, 1), ("catalogs/fifo.yaml", "GC005", 1, 1),
+        ("catalogs/random.xlsx", "GC005", 1, 1), ("catalogs/zero.yaml", "GC005", 1, 1),
+    ]
+    messages = {f["file"]: f["message"] for f in findings}
+    assert "命名管道" in messages["catalogs/fifo.yaml"] and "只读取普通文件" in messages["catalogs/fifo.yaml"]
+    assert "字符设备" in messages["catalogs/random.xlsx"]
+    assert code == 1
+
+
+def test_symlink_loops_and_dangling_links_are_reported(tmp_path: Path) -> None:
+    catalogs = write_workspace(tmp_path, {"catalog.yaml": CATALOG})
+    (catalogs / "a.yaml").symlink_to("b.yaml")
+    (catalogs / "b.yaml").symlink_to("a.yaml")
+    (catalogs / "gone.yaml").symlink_to("deleted.yaml")
+    code, findings = _quick(tmp_path)
+    assert located(findings) == [("catalogs/a.yaml", "GC009", 1, 1), ("catalogs/b.yaml", "GC009", 1, 1),
+                                 ("catalogs/gone.yaml", "GC009", 1, 1)]
+    assert "符号链接循环" in findings[0]["message"] and "失效的符号链接" in findings[2]["message"]
+    code, findings = _quick(tmp_path, "catalogs/a.yaml")  # named on the command line: the same finding
+    assert located(findings) == [("catalogs/a.yaml", "GC009", 1, 1)]
+    assert code == 1
+
+
+def _without_permission_override() -> tuple[str, ...]:
+    """A command prefix under which chmod 000 stops reads. Root reads anything (CAP_DAC_OVERRIDE):
+    as root the CLI runs with those capabilities dropped (util-linux setpriv), else the test is skipped."""
+    import os
+    import shutil
+
+    if os.geteuid() != 0:
+        return ()
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root, where chmod 000 does not stop reads, and setpriv is not installed")
+    caps = "-dac_override,-dac_read_search"
+    return ("setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}")
+
+
+def test_unreadable_files_and_folders_are_reported_not_skipped(tmp_path: Path) -> None:
+    prefix = _without_permission_override()
+    catalogs = write_workspace(tmp_path, {"catalog.yaml": CATALOG, "locked.yaml": CATALOG,
+                                          "catalogs/11330100MB0000010P/catalog.yaml": CATALOG})
+    locked, folder = catalogs / DEFAULT_PROVIDER / "locked.yaml", catalogs / "11330100MB0000010P"
+    locked.chmod(0)
+    folder.chmod(0)
+    try:
+        code, findings = _quick(tmp_path, prefix=prefix)
+    finally:
+        folder.chmod(0o755)  # so that pytest can remove it
+    assert located(findings) == [("catalogs/11330100MB0000010P", "GC009", 1, 1),
+                                 (f"catalogs/{DEFAULT_PROVIDER}/locked.yaml", "GC009", 1, 1)]
+    assert "没有读取权限" in findings[1]["message"]
+    assert "文件夹" in findings[0]["message"] and "未校验" in findings[0]["message"]
+    assert code == 1

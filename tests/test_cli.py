@@ -105,7 +105,7 @@ def test_usage_errors_exit_2_with_a_message(tmp_path: Path) -> None:
 
 def test_rules_and_explain() -> None:
     listing = govcat("rules").stdout.splitlines()
-    assert len(listing) == 55 and listing[0].startswith("GC001  error")
+    assert len(listing) == 56 and listing[0].startswith("GC001  error")
     page = govcat("explain", "GC401")
     assert page.returncode == 0
     for heading in ("## 检查内容", "## 为什么", "## 示例", "## 修正", "/rules/GC401/"):

@@ -30,8 +30,9 @@ from govcat.core.access import items_of, obj, text
 from govcat.core.document import Document, Problem
 from govcat.core.errors import UsageError
 from govcat.core.findings import Finding, Report
-from govcat.core.paths import display
+from govcat.core.paths import display, real
 from govcat.core.workspace import Workspace, locate
+from govcat.reading import files
 
 
 @dataclass
@@ -93,6 +94,10 @@ def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
     ctx = replace(ctx, index=index.build(docs))
     workspace_rules = [r for r in rules if r.scope == "workspace"]
     findings = [f for result in results for f in result.findings]
+    for folder, exc in ws.unreadable:  # a folder that could not be listed: its catalogs went unchecked
+        doc = Document(path=folder, display=display(folder, settings.cwd), role="catalog",
+                       problems=[files.unreadable(exc, folder=True)])
+        findings.extend(stage.run_rules(file_rules, doc, ctx, settings.lang))
     for doc in docs:
         findings.extend(stage.run_rules(workspace_rules, doc, ctx, settings.lang))
     if ws.registry_in_scope:
@@ -121,7 +126,7 @@ def _apply_config(findings: list[Finding], cfg: config.Config, settings: Setting
     become problems of the configuration file, reported by GC007 / GC008 at the waiver."""
     if cfg.file is None:
         return findings, None
-    base = cfg.file.resolve().parent
+    base = real(cfg.file).parent
     kept: list[Finding] = []
     used: set[int] = set()
     for f in findings:
@@ -149,7 +154,7 @@ def _apply_config(findings: list[Finding], cfg: config.Config, settings: Setting
 
 def _relative(path: Path, base: Path) -> str:
     try:
-        return path.resolve().relative_to(base).as_posix()
+        return real(path).relative_to(base).as_posix()
     except ValueError:
         return path.as_posix()
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from govcat.core.errors import UsageError
 from govcat.core.fields import REGISTRY_NAME, WORKBOOK_SUFFIXES, YAML_SUFFIXES
-from govcat.core.paths import shipped_registry
+from govcat.core.paths import real, shipped_registry
 
 
 @dataclass
@@ -17,15 +17,23 @@ class Workspace:
     registry: Path
     registry_in_scope: bool  # validate the registry itself and report its findings
     start: Path  # the deepest folder holding every validated path: config and registry are searched upward
+    # Folders that could not be listed (no permission, vanished): the catalogs in them went unchecked (GC009).
+    unreadable: list[tuple[Path, OSError]] = field(default_factory=list)
 
     @property
     def registry_dir(self) -> Path:
-        return self.registry.resolve().parent
+        return real(self.registry).parent
 
 
-def _files_in(folder: Path) -> list[Path]:
+def _files_in(folder: Path, unreadable: list[tuple[Path, OSError]]) -> list[Path]:
+    """Catalog files under ``folder``; folders that cannot be listed go to ``unreadable`` (os.walk
+    would skip them silently, and with them every catalog inside)."""
     found = []
-    for root, dirs, files in os.walk(folder):
+
+    def failed(exc: OSError) -> None:
+        unreadable.append((Path(exc.filename) if exc.filename else folder, exc))
+
+    for root, dirs, files in os.walk(folder, onerror=failed):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = Path(root) / name
@@ -48,36 +56,37 @@ def _nearest_registry(start: Path) -> Path | None:
 def discover(paths: list[Path], registry: Path | None) -> Workspace:
     catalogs: list[Path] = []
     registries: list[Path] = []
+    unreadable: list[tuple[Path, OSError]] = []
     for path in paths:
-        if not path.exists():
+        if not os.path.lexists(path):  # a dangling or looping link is there: reading it says why (GC009)
             raise UsageError(f"路径不存在：{path}")
         if path.is_dir():
-            for file in _files_in(path):
+            for file in _files_in(path, unreadable):
                 (registries if file.name == REGISTRY_NAME and file.parent == path else catalogs).append(file)
         elif path.name == REGISTRY_NAME:
             registries.append(path)
         else:
             catalogs.append(path)
-    if not catalogs and not registries:
+    if not catalogs and not registries and not unreadable:
         shown = "、".join(str(p) for p in paths)
         raise UsageError(f"在 {shown} 中没有找到目录文件（.yaml、.yml 或 .xlsx）")
-    starts = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    starts = [real(p) if p.is_dir() else real(p).parent for p in paths]
     common = Path(os.path.commonpath([str(s) for s in starts]))
     if registry is not None:
         if not registry.is_file():
             raise UsageError(f"--registry 指定的提供方名录不存在：{registry}")
-        return Workspace(_unique(catalogs), registry, True, common)
+        return Workspace(_unique(catalogs), registry, True, common, unreadable)
     if registries:
-        return Workspace(_unique(catalogs), registries[0], True, common)
+        return Workspace(_unique(catalogs), registries[0], True, common, unreadable)
     found = _nearest_registry(common)
-    return Workspace(_unique(catalogs), found or shipped_registry(), False, common)
+    return Workspace(_unique(catalogs), found or shipped_registry(), False, common, unreadable)
 
 
 def _unique(paths: list[Path]) -> list[Path]:
     seen: set[Path] = set()
     out = []
     for path in paths:
-        key = path.resolve()
+        key = real(path)
         if key not in seen:
             seen.add(key)
             out.append(path)

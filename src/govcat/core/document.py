@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from govcat.core.pointer import parent
 
 # Problems that leave no data to check: the rules see only the problem itself.
-FATAL_CODES = frozenset({"GC001", "GC003", "GC004", "GC005", "GC006"})
+FATAL_CODES = frozenset({"GC001", "GC003", "GC004", "GC005", "GC006", "GC009"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,3 +37,10 @@ def display(path: Path, cwd: Path) -> str:
         return absolute.relative_to(cwd.resolve()).as_posix()
     except ValueError:
         return absolute.as_posix()
+
+
+def real(path: Path) -> Path:
+    """The absolute path with symbolic links resolved as far as they go. Unlike ``Path.resolve()``
+    (RuntimeError on a symlink loop in Python 3.11), it never raises: a loop or a dangling link
+    stays as written, and reading it later reports why (GC009)."""
+    return Path(os.path.realpath(path))

@@ -8,6 +8,7 @@ sheet and cell, so findings read `信息资源!F7`.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from datetime import date, datetime
@@ -17,10 +18,12 @@ from govcat.core import suggest
 from govcat.core.document import Document, Problem, Span
 from govcat.core.i18n import L10n
 from govcat.core.pointer import join
+from govcat.reading import files
 from govcat.reading.scalars import CONTROL, control_name
 from govcat.standard import Standard
 
 WORKBOOK_SUFFIXES = (".xlsx",)
+MAX_BYTES = 64 * 1024 * 1024  # the file itself, as for YAML; its parts are bounded when unpacked
 PROVIDER_SHEET, RESOURCE_SHEET, ITEM_SHEET = "提供方", "信息资源", "信息项"
 LINK_HEADER = "信息资源代码"
 LIST_SEPARATOR = re.compile(r"[;；]")
@@ -164,9 +167,10 @@ class _Reader:
 
 def load(doc: Document, std: Standard) -> Document:
     """Read the workbook at ``doc.path`` into ``doc.data`` and ``doc.sourcemap``."""
-    with open(doc.path, "rb") as fh:
-        signature = fh.read(8)
-    if signature == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE container: encrypted xlsx or old .xls
+    raw = files.read(doc.path, MAX_BYTES, doc.problems)  # regular files only: a FIFO would block open()
+    if raw is None:
+        return doc
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE container: encrypted xlsx or old .xls
         doc.problems.append(Problem("GC006", "", {"detail": L10n(
             "文件设置了打开密码，或其实是旧版 .xls 格式：请取消密码保护，并“另存为” Excel 工作簿（.xlsx）",
             "the file is password-protected or an old .xls: remove the password and save it as .xlsx")}, Span(1, 1)))
@@ -174,7 +178,7 @@ def load(doc: Document, std: Standard) -> Document:
     from python_calamine import CalamineError, CalamineWorkbook
 
     try:
-        book = CalamineWorkbook.from_path(str(doc.path))
+        book = CalamineWorkbook.from_filelike(io.BytesIO(raw))
     except (CalamineError, OSError, ValueError) as exc:
         doc.problems.append(Problem("GC006", "", {"detail": L10n(
             f"无法作为 .xlsx 打开（文件已损坏，或不是 Excel 工作簿）：{type(exc).__name__}",
@@ -182,13 +186,13 @@ def load(doc: Document, std: Standard) -> Document:
         return doc
     try:
         _read(book, doc, std)
-        _scan_sheets(book, doc)
+        _scan_sheets(book, doc, raw)
     finally:
         book.close()
     return doc
 
 
-def _scan_sheets(book: Any, doc: Document) -> None:
+def _scan_sheets(book: Any, doc: Document, raw: bytes) -> None:
     """What reading values alone does not show: merged cells (their value sits in the first cell
     only, so the other rows would silently lose it) and formulas whose result was never saved (a
     workbook written by a program: the cell reads as empty). Formulas are looked for in the sheet
@@ -202,17 +206,17 @@ def _scan_sheets(book: Any, doc: Document) -> None:
                 f"单元格 {first}:{last} 是合并单元格：合并后只有第一格有值，请取消合并并在每一行填写",
                 f"cells {first}:{last} are merged: only the first holds the value; unmerge and fill every row")},
                 Span(r1 + 1, c1 + 1, sheet=name, cell=first)))
-    for name, member in _sheet_members(doc.path).items():
+    for name, member in _sheet_members(raw).items():
         if name in (PROVIDER_SHEET, RESOURCE_SHEET, ITEM_SHEET):
-            _formulas_without_results(doc, name, member)
+            _formulas_without_results(doc, raw, name, member)
 
 
-def _sheet_members(path: Any) -> dict[str, str]:
+def _sheet_members(raw: bytes) -> dict[str, str]:
     """Sheet name -> its XML member inside the .xlsx, from the workbook's relationships."""
     from xml.etree.ElementTree import fromstring
 
     rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         book = fromstring(archive.read("xl/workbook.xml"))
         rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target", "") for r in rels}
@@ -223,10 +227,10 @@ def _sheet_members(path: Any) -> dict[str, str]:
     return members
 
 
-def _formulas_without_results(doc: Document, sheet: str, member: str) -> None:
+def _formulas_without_results(doc: Document, raw: bytes, sheet: str, member: str) -> None:
     from xml.etree.ElementTree import iterparse
 
-    with zipfile.ZipFile(doc.path) as archive:
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
         with archive.open(member) as xml:
             if not any(b"<f" in chunk for chunk in iter(lambda: xml.read(1 << 20), b"")):
                 return

@@ -116,6 +116,7 @@ def input_limit(doc: Document, ctx: Context) -> Iterator[Hit]:
 def unsupported_file(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
     命令行上直接给出的文件扩展名是否为 `.yaml`、`.yml` 或 `.xlsx`。校验文件夹时，其他扩展名的文件会被跳过。
+    名为 `.yaml` 或 `.xlsx` 却不是普通文件的（命名管道、设备、套接字，或指向它们的符号链接）也在此报告，不会被读取。
 
     ## 为什么
     `.xls`（旧版 Excel）、`.csv`、`.json` 等文件不符合目录标准规定的提交格式，静默跳过会让部门误以为已通过校验。
@@ -129,7 +130,7 @@ def unsupported_file(doc: Document, ctx: Context) -> Iterator[Hit]:
     for hit in problems(doc, "GC005"):
         old_excel = str(hit.args.get("suffix", "")).lower() in (".xls", ".et", ".csv")
         hint = L10n("；请在 Excel/WPS 中“另存为” Excel 工作簿（.xlsx）", "; save it as an Excel workbook (.xlsx)") \
-            if old_excel else L10n("", "")
+            if old_excel else hit.args.get("hint", L10n("", ""))  # a FIFO or a device: "only regular files"
         yield Hit(hit.pointer, {**hit.args, "hint": hint}, hit.span)
 
 
@@ -200,5 +201,25 @@ def unused_waiver(doc: Document, ctx: Context) -> Iterator[Hit]:
     return problems(doc, "GC008")
 
 
+@rule("GC009", "unreadable-file", "error",
+      "无法读取：{reason}", "cannot be read: {reason}", BOTH)
+def unreadable_file(doc: Document, ctx: Context) -> Iterator[Hit]:
+    """## 检查内容
+    要校验的文件和文件夹能否读取：没有读取权限、符号链接循环或失效（指向不存在的文件）、
+    读取时出错。无法列出内容的文件夹在该文件夹处报告，其中的目录文件都未校验。
+
+    ## 为什么
+    读不到的文件如果被静默跳过，校验会显示“通过”，而其中的目录实际上从未检查过。
+
+    ## 示例
+    `chmod 000 catalogs/11330100MB0000012X/catalog.yaml`；
+    `ln -s catalog.yaml catalogs/11330100MB0000012X/catalog.yaml`（指向自身的符号链接）。
+
+    ## 修正
+    恢复读取权限（`chmod u+r 文件`，文件夹还需 `u+x`），或删除、改正失效的符号链接。
+    """
+    return problems(doc, "GC009")
+
+
 RULES = (yaml_syntax_error, duplicate_key, file_encoding, input_limit, unsupported_file, spreadsheet_structure,
-         waiver_expired, unused_waiver)
+         waiver_expired, unused_waiver, unreadable_file)
