@@ -357,3 +357,78 @@ def test_unreadable_files_and_folders_are_reported_not_skipped(tmp_path: Path) -
     assert "没有读取权限" in findings[1]["message"]
     assert "文件夹" in findings[0]["message"] and "未校验" in findings[0]["message"]
     assert code == 1
+
+
+def test_complex_mapping_key_falls_back_to_the_precise_path(tmp_path: Path) -> None:
+    """yaml-rs raises TypeError on `? a: [b]` (a list cannot be a key): the precise path locates it."""
+    write_workspace(tmp_path, {"catalog.yaml": edit(CATALOG, ("  name: 示范市民政局\n", "  name: 示范市民政局\n  ? a: [b]\n  : c\n"))})
+    code, findings, _ = validate(tmp_path)
+    assert located(findings) == [(HERE, "GC001", 5, 5)]  # the key `a: [b]`
+    assert "mapping key" in findings[0]["message"]
+    assert code == 1
+
+
+HUGE = "9" * 5000  # more digits than Python turns into an int and back (4300)
+
+
+def test_numbers_of_thousands_of_digits_stay_findings(tmp_path: Path) -> None:
+    text = edit(CATALOG, ("data_type: C, length: 18}", f"data_type: C, length: {HUGE}}}"),
+                ("    name: 婚姻登记信息\n", f"    name: 婚姻登记信息\n    related_codes: [{HUGE}]\n    keywords: [{HUGE[:4000]}]\n"),
+                ("    security_level: 重要数据", f"    security_level: {HUGE}"))
+    registry = f"""\
+departments:
+  - {{code: "11330100MB0000012X", name: 示范市民政局, level: 市级, division: {HUGE}}}
+"""
+    write_workspace(tmp_path, {"catalog.yaml": text, "catalogs/departments.yaml": registry})
+    code, findings, _ = validate(tmp_path)
+    assert [(f["file"], f["code"], f["line"], f["column"]) for f in findings] == [
+        (HERE, "GC105", 8, 21),                           # the related code: text, not a resource code
+        (HERE, "GC103", 14, 64),                          # the length: text where an integer belongs
+        (HERE, "GC104", 23, 21),                          # the security level: no allowed value
+        ("catalogs/departments.yaml", "GC105", 2, 69),    # the division: text, but not six digits
+    ]                                                     # (the 4000-digit keyword is text, and valid)
+    assert code == 1
+
+
+def test_infinity_and_nan_in_yaml_are_findings_on_both_paths(tmp_path: Path) -> None:
+    for marker in ("", '    source_system: "前置机\\u0031"\n'):  # an escape sends the file to the precise path
+        text = edit(CATALOG, ("data_type: C, length: 18}", "data_type: C, length: .inf}"),
+                    ("data_type: C, length: 50}", "data_type: C, length: -.INF}"),
+                    ("data_type: C, length: 2}", "data_type: C, length: .NaN}"),
+                    ("{name: 登记日期, element: DE00301, data_type: D}", "{name: 登记日期, element: DE00301, data_type: D, precision: 1e999}"),
+                    ("    security_level: 重要数据\n", "    security_level: 重要数据\n" + marker))
+        write_workspace(tmp_path, {"catalog.yaml": text})
+        code, findings, _ = validate(tmp_path)
+        assert located(findings) == [(HERE, "GC103", line, column) for line, column in
+                                     ((12, 64), (13, 60), (14, 64), (15, 65))], marker
+        assert all("文本" in f["message"] for f in findings)
+        assert code == 1
+
+
+def test_time_and_duration_cells_are_findings_and_hide_nothing(tmp_path: Path) -> None:
+    """calamine reads a cell Excel took for a time as datetime.time, which is no JSON value: the
+    schema check used to give up on the whole workbook, and the run passed."""
+    from datetime import time, timedelta
+
+    resource = ["307001001/000001", "婚姻登记信息", "部门信息资源", "省（自治区、直辖市）及其下各级政务部门",
+                "本市办理结婚登记、离婚登记的当事人及登记结果信息。", "数据库", "KingbaseES", "有条件共享",
+                "仅用于婚姻状况核验类政务服务事项", "共享平台", "接口", "不予开放", "每日", "=date:2025-03-01",
+                "=date:2026-11-20", "机密", time(9, 0)]
+    write_workspace(tmp_path, {"catalog.xlsx": {"workbook": {
+        "提供方": [["提供方代码", DEFAULT_PROVIDER], ["提供方名称", "示范市民政局"], ["标准版本", "1.0"]],
+        "信息资源": [["信息资源代码", "信息资源名称", "资源分类（类）", "资源分类（项）", "信息资源摘要", "格式分类",
+                  "格式类型", "共享类型", "共享条件", "共享方式", "共享方式类型", "开放类型", "更新周期", "发布日期",
+                  "最近更新日期", "数据分级", "关键字"], resource],
+        "信息项": [["信息资源代码", "信息项名称", "关联数据元", "数据类型", "数据长度", "说明"],
+                ["307001001/000001", "公民身份号码", "DE00001", "C", 18, time(8, 30)],
+                ["307001001/000001", "姓名", "DE00002", "C", timedelta(hours=26)]],
+    }}})
+    code, findings, _ = validate(tmp_path)
+    assert sorted((f["code"], f["sheet"], f["cell"]) for f in findings) == [
+        ("GC103", "信息资源", "Q2"), ("GC103", "信息项", "E3"), ("GC103", "信息项", "F2"),
+        ("GC104", "信息资源", "P2"),  # 机密: the workbook's other findings are still reported
+    ]
+    messages = {f["cell"]: f["message"] for f in findings}
+    assert "时刻" in messages["F2"] and "08:30" in messages["F2"] and "应为文本" in messages["F2"]
+    assert "时长" in messages["E3"] and "应为整数" in messages["E3"]
+    assert code == 1

@@ -310,7 +310,9 @@ def _read_resources(reader: _Reader, sheet: list[list[Cell]], columns: dict[str,
             value = reader.value(cell, pointer, path[-1], RESOURCE_SHEET)
             if value is None:
                 continue
-            if _multivalued(reader.std, "InformationResource", path[-1]) and len(path) == 1:
+            if _multivalued(reader.std, "InformationResource", path[-1]) and len(path) == 1 \
+                    and isinstance(value, str | int | float) and not isinstance(value, bool):
+                # a time or a duration cell stays what it is: conformance reports its type
                 value = [v.strip() for v in LIST_SEPARATOR.split(str(value)) if v.strip()]
             target = resource
             for key in path[:-1]:
