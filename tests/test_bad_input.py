@@ -432,3 +432,30 @@ def test_time_and_duration_cells_are_findings_and_hide_nothing(tmp_path: Path) -
     assert "时刻" in messages["F2"] and "08:30" in messages["F2"] and "应为文本" in messages["F2"]
     assert "时长" in messages["E3"] and "应为整数" in messages["E3"]
     assert code == 1
+
+
+def test_dates_at_the_end_of_the_calendar(tmp_path: Path) -> None:
+    """`last_updated_on + max interval + grace` passes 9999-12-31: no OverflowError, each date judged."""
+    text = edit(CATALOG, ("last_updated_on: 2026-11-20", "last_updated_on: 9999-12-30"),
+                ("published_on: 2025-03-01", "published_on: 0001-01-01"))
+    write_workspace(tmp_path, {"catalog.yaml": text})
+    result = govcat("validate", "catalogs", "--format", "json", "--as-of", "9999-12-31", cwd=tmp_path)
+    _check_stderr(result)
+    assert json.loads(result.stdout)["findings"] == [] and result.returncode == 0  # daily, updated yesterday
+    write_workspace(tmp_path, {"catalog.yaml": edit(text, ("last_updated_on: 9999-12-30", "last_updated_on: 9999-12-01"))})
+    result = govcat("validate", "catalogs", "--format", "json", "--as-of", "9999-12-31", cwd=tmp_path)
+    _check_stderr(result)
+    [finding] = json.loads(result.stdout)["findings"]
+    assert finding["code"] == "GC504" and "9999-12-02" in finding["message"]  # due the day after
+
+
+def test_timeliness_metric_at_the_end_of_the_calendar() -> None:
+    from datetime import date
+
+    from govcat.publishing import metrics
+    from govcat.standard import load
+
+    std = load()
+    assert metrics.overdue(std, "每年", "9999-12-31", date(9999, 12, 31)) is False
+    assert metrics.overdue(std, "每日", "9999-12-01", date(9999, 12, 31)) is True
+    assert metrics.overdue(std, "每日", "0001-01-01", date(1, 1, 1)) is False
