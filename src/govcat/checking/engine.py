@@ -82,7 +82,7 @@ def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
     std = standard.load(workspace.generated)
     cfg_path = config.find(ws.start) if settings.use_config else None
     cfg = config.load(cfg_path, display(cfg_path, settings.cwd) if cfg_path else "", {r.code for r in RULES},
-                      set(std.frequencies))
+                      set(std.frequencies), {*std.resource_classes, *std.resource_items})
     std = std.with_policy(cfg.min_frequency, cfg.grace_days)
     registry = stage.load(ws.registry, settings.cwd, std, role="registry")
     ctx = Context(std=std, as_of=settings.as_of, registry=registry_table(registry), registry_dir=ws.registry_dir)
