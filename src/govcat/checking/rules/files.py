@@ -84,9 +84,13 @@ def file_encoding(doc: Document, ctx: Context) -> Iterator[Hit]:
 def input_limit(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
     文件大小（上限 64 MiB）、嵌套深度（上限 64 层）和别名展开（展开后的节点数不得超过文件字符数）。
+    Excel 工作簿另有上限：压缩包内不超过 10 000 个部件、解压后不超过 256 MiB；工作表中有值的单元格
+    不超过第 1 048 576 行和第 256 列（IV），已用区域（行数×列数）不超过 8 388 608 个单元格。
+    超出的单元格不读取，在第一个这样的单元格处报告；工作簿中其余的内容照常校验。
 
     ## 为什么
-    目录文件不需要这么大或这么深。超限的输入往往是误提交的数据导出或恶意构造的“别名炸弹”，
+    目录文件不需要这么大或这么深。超限的输入往往是误提交的数据导出或恶意构造的“别名炸弹”、
+    “压缩炸弹”，或远处一个误填的单元格（Excel 读取时会把整张表扩展到那里），
     会让校验和发布流程耗尽内存。校验器在读取前就拒绝它们，时间和内存都有上界。
 
     ## 示例
@@ -106,6 +110,7 @@ def input_limit(doc: Document, ctx: Context) -> Iterator[Hit]:
             "depth": L10n(f"嵌套深度超过 {value} 层", f"nesting deeper than {value} levels"),
             "alias": L10n("别名（*引用）展开后的内容超过上限，疑似“别名炸弹”",
                           "alias expansion exceeds the limit (an alias bomb?)"),
+            "workbook": value if isinstance(value, L10n) else L10n(str(value), str(value)),  # says it all
         }.get(str(limit), L10n(str(limit), str(limit)))
         yield Hit(hit.pointer, {"what": what}, hit.span)
 
