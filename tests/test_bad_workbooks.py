@@ -226,7 +226,8 @@ def test_cells_calamine_would_refuse_are_findings_and_the_rest_is_read(tmp_path:
     assert result == sorted([
         KEPT,
         ("GC101", "信息项", "A4"), ("GC108", "信息项", "A4"),  # row 4 is read: no 数据类型, no 关联数据元
-        ("GC103", "信息项", "E4"),    # 十八 in a number cell: text where an integer belongs
+        ("GC006", "信息项", "E4"),    # 十八 in a number cell: a damaged or edited file, read as text,
+        ("GC103", "信息项", "E4"),    # and text where an integer belongs
         ("GC006", "信息项", "A5"),    # $A$5: no reference calamine reads
         ("GC006", "信息项", "B5"),    # a shared string that does not exist
         ("GC006", "信息项", "C5"),    # row 5 names no resource (its code was in the dropped cell); the bad
@@ -281,3 +282,12 @@ def test_a_second_reference_in_a_cell_is_not_taken_for_the_first(tmp_path: Path)
     assert not sheetxml.needs_nothing(zipfile.ZipFile(io.BytesIO(raw)).read(ITEMS))
     _, findings = cli(tmp_path, raw)
     assert sorted((f["code"], f["sheet"], f["cell"]) for f in findings) == sorted([KEPT, ("GC006", "信息项", "A4")])
+
+
+def test_text_in_a_number_cell_is_a_finding_and_read_as_text(tmp_path: Path) -> None:
+    """No spreadsheet program writes text into a number cell (`<c t="n"><v>十八</v>`): the file was
+    edited or damaged. calamine reads the text; the finding says what happened."""
+    raw = edit(BASE, ITEMS, lambda data: data.replace(b'<c r="E2" t="n"><v>18</v>', '<c r="E2" t="n"><v>十八</v>'.encode()))
+    assert not sheetxml.needs_nothing(zipfile.ZipFile(io.BytesIO(raw)).read(ITEMS))
+    assert found(tmp_path, raw) == sorted([KEPT, ("GC006", "信息项", "E2"), ("GC103", "信息项", "E2")])
+    assert "十八" in messages(tmp_path)

@@ -28,6 +28,8 @@ _ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "
 _BOOLEANS = {"0", "1", "true", "false"}
 _LAST_SERIAL = 2958466  # 10000-01-01 as an Excel date: serials at or beyond it are no dates
 _REF = re.compile(r"([A-Za-z]+)([0-9]+)")
+# What calamine (Rust's f64 parser) reads as a number.
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?(?:inf|infinity|nan)", re.I)
 # A start tag, attribute values quoted (they may hold `>`), matched where expat says it starts.
 _START_TAG = re.compile(rb"""<[^\s/>]+(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*/?>""")
 
@@ -55,6 +57,8 @@ _UNUSUAL = tuple(re.compile(pattern) for pattern in (
     rb't="s"[^>]*>\s*<v>(?![0-9]+</v>)',                # a shared-string index that is no number
     rb't="b"[^>]*>\s*<v>(?![01]</v>)',                  # a boolean other than 0 or 1
     rb"<v>\s*(?:[-+]|[0-9.]*[eE]|[0-9]{8}|[nNiI])",     # no date serial: calamine panics or misreads
+    rb'<c r="[A-Z0-9]+"(?: s="[0-9]+")?>\s*<v>(?![0-9.]+</v>)',  # text in a number cell (the usual layouts)
+    rb't="n"[^>]*>\s*<v>(?![0-9.]+</v>)',
     rb"<f[\s>/]",                                       # formulas: their results are checked
 ))
 _TWO_LETTERS = re.compile(rb'<c r="([A-Z]{2})[0-9]')
@@ -229,6 +233,15 @@ class SheetScan:
         attrs = dict(cell.attrs)
         if kind not in _TYPES or (kind == "e" and text not in _ERRORS) or (kind == "b" and text not in _BOOLEANS):
             attrs["t"] = "str"  # read as the text it holds
+        elif kind == "n" and not _NUMBER.fullmatch(text):
+            # A number cell holding text: no spreadsheet program writes that, the file was edited or damaged.
+            span = self._span(cell.row, cell.col)
+            self.problems.append(detail(
+                f"单元格 {span.cell} 是数值单元格，却存有文本“{text[:50]}”（文件已损坏或被改动过），按文本读取",
+                f"cell {span.cell} is a number cell holding the text '{text[:50]}' (damaged or edited file); read as text",
+                span))
+            attrs["t"] = "str"
+            attrs.pop("s", None)
         elif kind == "n" and cell.attrs.get("s", "").isdigit() and int(cell.attrs["s"]) in self.date_styles:
             try:
                 serial = float(text)
