@@ -129,11 +129,14 @@ def test_foreign_values_of_a_document_become_located_type_errors() -> None:
     doc = loader.Document(path=Path("x.xlsx"), display="x.xlsx", role="catalog", data={
         "standard_version": "1.0", "provider": {"code": "11330100MB0000012X", "name": time(8, 30)},
         "resources": [{"code": "bad", "items": [{"name": "x", "data_type": "C", "length": float("nan"),
-                                                  "description": timedelta(days=1)}], 7: "key"}]})
+                                                  "description": timedelta(days=1), "precision": 10**5000}],
+                       7: "key", True: "key"}]})
     errors = sorted((e.keyword, e.pointer) for e in conformance.check(doc, load_standard()))
     assert ("type", "/provider/name") in errors
     assert ("type", "/resources/0/items/0/length") in errors
     assert ("type", "/resources/0/items/0/description") in errors
     assert ("pattern", "/resources/0/code") in errors  # the rest of the document is still checked
-    assert ("additionalProperties", "/resources/0") in errors  # the key 7, as text
+    assert ("type", "/resources/0/items/0/precision") in errors  # 5001 digits: no text Python would write
+    assert ("additionalProperties", "/resources/0") in errors  # the keys 7 and True, as text
+    assert {"7", "True"} <= set(doc.data["resources"][0])
     assert doc.data["resources"][0]["items"][0]["length"] == "NaN"

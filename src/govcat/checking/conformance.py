@@ -144,10 +144,10 @@ def _is_json_scalar(value: Any) -> bool:
 
 
 def _text_of(value: Any) -> str:
-    if isinstance(value, float):
+    if isinstance(value, float) and not math.isfinite(value):
         return "NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity"
-    if isinstance(value, int):
-        return f"（{value.bit_length() * 30103 // 100000 + 1} 位数字）"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 14_000:
+        return f"（{value.bit_length() * 30103 // 100000 + 1} 位数字）"  # str() would refuse it
     if isinstance(value, time):
         return value.isoformat(timespec="minutes" if not value.second and not value.microsecond else "auto")
     return str(value)
@@ -158,7 +158,7 @@ def _text_keys(node: dict[Any, Any]) -> None:
     pairs = list(node.items())
     node.clear()
     for key, value in pairs:
-        text = key if isinstance(key, str) else _text_of(key) if not isinstance(key, tuple) else repr(key)
+        text = key if isinstance(key, str) else _text_of(key)
         while text in node:
             text += "′"
         node[text] = value

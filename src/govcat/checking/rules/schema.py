@@ -38,6 +38,8 @@ def _type_of(value: Any) -> L10n:
         return L10n(f"时刻（{value.isoformat()}，单元格被识别为时间）", f"a time of day ({value.isoformat()})")
     if isinstance(value, timedelta):
         return L10n(f"时长（{value}）", f"a duration ({value})")
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 14_000:
+        return L10n("位数过多（数千位）的数字", "a number of thousands of digits")
     kinds = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"),
              (dict, "object"), (type(None), "null"))
     found = next((_TYPE_NAMES[name] for base, name in kinds if isinstance(value, base)), None)
