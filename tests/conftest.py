@@ -72,7 +72,8 @@ def workspace_path(name: str) -> str:
 
 
 def write_workspace(root: Path, files: dict[str, Any]) -> Path:
-    """Files keyed by path under the workspace (see `workspace_path`)."""
+    """Files keyed by path under the workspace; a bare name goes to the default provider's folder.
+    Content `{symlink: target}` makes a symbolic link (the target as written, relative to the link)."""
     catalogs = root / "catalogs"
     catalogs.mkdir(parents=True, exist_ok=True)
     if "catalogs/departments.yaml" not in files:
@@ -80,6 +81,11 @@ def write_workspace(root: Path, files: dict[str, Any]) -> Path:
     for name, content in files.items():
         path = root / workspace_path(name)
         path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, dict) and "symlink" in content:
+            if path.is_symlink() or path.exists():
+                path.unlink()
+            path.symlink_to(content["symlink"])
+            continue
         path.write_bytes(_bytes(content))
     return catalogs
 

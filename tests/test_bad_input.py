@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import DEFAULT_PROVIDER, govcat, write_workspace
 
 AS_OF = "2026-11-22"
@@ -277,3 +279,183 @@ def test_tab_indentation_gets_a_hint(tmp_path: Path) -> None:
     write_workspace(tmp_path, {"catalog.yaml": edit(CATALOG, ('  code: "11330100MB0000012X"', '\tcode: "11330100MB0000012X"'))})
     _, findings, _ = validate(tmp_path)
     assert "Tab" in findings[0]["message"]
+
+
+def _quick(root: Path, *args: str, prefix: tuple[str, ...] = ()) -> tuple[int, list[dict[str, Any]]]:
+    """`govcat validate` with a short timeout: a hang fails the test instead of blocking the suite."""
+    result = subprocess.run([*prefix, sys.executable, "-m", "govcat", "validate", *(args or ("catalogs",)),
+                             "--format", "json", "--as-of", AS_OF], cwd=root, capture_output=True, text=True,
+                            timeout=20)
+    _check_stderr(result)
+    assert result.returncode in (0, 1), result.stderr
+    return result.returncode, json.loads(result.stdout)["findings"]
+
+
+def test_special_files_named_like_catalogs_are_not_read(tmp_path: Path) -> None:
+    """A FIFO blocks a plain open() until a writer comes; /dev/zero never ends. None is read, and
+    the catalog beside them is still checked."""
+    import os
+
+    catalogs = write_workspace(tmp_path, {"catalog.yaml": edit(CATALOG, ("security_level: 重要数据", "security_level: 机密"))})
+    os.mkfifo(catalogs / "fifo.yaml")
+    os.mkfifo(catalogs / "fifo.xlsx")
+    (catalogs / "zero.yaml").symlink_to("/dev/zero")
+    (catalogs / "random.xlsx").symlink_to("/dev/urandom")  # not /dev/zero again: one file is read once
+    code, findings = _quick(tmp_path)
+    assert located(findings) == [
+        (HERE, "GC104", 21, 21),
+        ("catalogs/fifo.xlsx", "GC005", 1, 1), ("catalogs/fifo.yaml", "GC005", 1, 1),
+        ("catalogs/random.xlsx", "GC005", 1, 1), ("catalogs/zero.yaml", "GC005", 1, 1),
+    ]
+    messages = {f["file"]: f["message"] for f in findings}
+    assert "命名管道" in messages["catalogs/fifo.yaml"] and "只读取普通文件" in messages["catalogs/fifo.yaml"]
+    assert "字符设备" in messages["catalogs/random.xlsx"]
+    assert code == 1
+
+
+def test_symlink_loops_and_dangling_links_are_reported(tmp_path: Path) -> None:
+    catalogs = write_workspace(tmp_path, {"catalog.yaml": CATALOG})
+    (catalogs / "a.yaml").symlink_to("b.yaml")
+    (catalogs / "b.yaml").symlink_to("a.yaml")
+    (catalogs / "gone.yaml").symlink_to("deleted.yaml")
+    code, findings = _quick(tmp_path)
+    assert located(findings) == [("catalogs/a.yaml", "GC009", 1, 1), ("catalogs/b.yaml", "GC009", 1, 1),
+                                 ("catalogs/gone.yaml", "GC009", 1, 1)]
+    assert "符号链接循环" in findings[0]["message"] and "失效的符号链接" in findings[2]["message"]
+    code, findings = _quick(tmp_path, "catalogs/a.yaml")  # named on the command line: the same finding
+    assert located(findings) == [("catalogs/a.yaml", "GC009", 1, 1)]
+    assert code == 1
+
+
+def _without_permission_override() -> tuple[str, ...]:
+    """A command prefix under which chmod 000 stops reads. Root reads anything (CAP_DAC_OVERRIDE):
+    as root the CLI runs with those capabilities dropped (util-linux setpriv), else the test is skipped."""
+    import os
+    import shutil
+
+    if os.geteuid() != 0:
+        return ()
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root, where chmod 000 does not stop reads, and setpriv is not installed")
+    caps = "-dac_override,-dac_read_search"
+    return ("setpriv", f"--inh-caps={caps}", f"--bounding-set={caps}")
+
+
+def test_unreadable_files_and_folders_are_reported_not_skipped(tmp_path: Path) -> None:
+    prefix = _without_permission_override()
+    catalogs = write_workspace(tmp_path, {"catalog.yaml": CATALOG, "locked.yaml": CATALOG,
+                                          "catalogs/11330100MB0000010P/catalog.yaml": CATALOG})
+    locked, folder = catalogs / DEFAULT_PROVIDER / "locked.yaml", catalogs / "11330100MB0000010P"
+    locked.chmod(0)
+    folder.chmod(0)
+    try:
+        code, findings = _quick(tmp_path, prefix=prefix)
+    finally:
+        folder.chmod(0o755)  # so that pytest can remove it
+    assert located(findings) == [("catalogs/11330100MB0000010P", "GC009", 1, 1),
+                                 (f"catalogs/{DEFAULT_PROVIDER}/locked.yaml", "GC009", 1, 1)]
+    assert "没有读取权限" in findings[1]["message"]
+    assert "文件夹" in findings[0]["message"] and "未校验" in findings[0]["message"]
+    assert code == 1
+
+
+def test_complex_mapping_key_falls_back_to_the_precise_path(tmp_path: Path) -> None:
+    """yaml-rs raises TypeError on `? a: [b]` (a list cannot be a key): the precise path locates it."""
+    write_workspace(tmp_path, {"catalog.yaml": edit(CATALOG, ("  name: 示范市民政局\n", "  name: 示范市民政局\n  ? a: [b]\n  : c\n"))})
+    code, findings, _ = validate(tmp_path)
+    assert located(findings) == [(HERE, "GC001", 5, 5)]  # the key `a: [b]`
+    assert "mapping key" in findings[0]["message"]
+    assert code == 1
+
+
+HUGE = "9" * 5000  # more digits than Python turns into an int and back (4300)
+
+
+def test_numbers_of_thousands_of_digits_stay_findings(tmp_path: Path) -> None:
+    text = edit(CATALOG, ("data_type: C, length: 18}", f"data_type: C, length: {HUGE}}}"),
+                ("    name: 婚姻登记信息\n", f"    name: 婚姻登记信息\n    related_codes: [{HUGE}]\n    keywords: [{HUGE[:4000]}]\n"),
+                ("    security_level: 重要数据", f"    security_level: {HUGE}"))
+    registry = f"""\
+departments:
+  - {{code: "11330100MB0000012X", name: 示范市民政局, level: 市级, division: {HUGE}}}
+"""
+    write_workspace(tmp_path, {"catalog.yaml": text, "catalogs/departments.yaml": registry})
+    code, findings, _ = validate(tmp_path)
+    assert [(f["file"], f["code"], f["line"], f["column"]) for f in findings] == [
+        (HERE, "GC105", 8, 21),                           # the related code: text, not a resource code
+        (HERE, "GC103", 14, 64),                          # the length: text where an integer belongs
+        (HERE, "GC104", 23, 21),                          # the security level: no allowed value
+        ("catalogs/departments.yaml", "GC105", 2, 69),    # the division: text, but not six digits
+    ]                                                     # (the 4000-digit keyword is text, and valid)
+    assert code == 1
+
+
+def test_infinity_and_nan_in_yaml_are_findings_on_both_paths(tmp_path: Path) -> None:
+    for marker in ("", '    source_system: "前置机\\u0031"\n'):  # an escape sends the file to the precise path
+        text = edit(CATALOG, ("data_type: C, length: 18}", "data_type: C, length: .inf}"),
+                    ("data_type: C, length: 50}", "data_type: C, length: -.INF}"),
+                    ("data_type: C, length: 2}", "data_type: C, length: .NaN}"),
+                    ("{name: 登记日期, element: DE00301, data_type: D}", "{name: 登记日期, element: DE00301, data_type: D, precision: 1e999}"),
+                    ("    security_level: 重要数据\n", "    security_level: 重要数据\n" + marker))
+        write_workspace(tmp_path, {"catalog.yaml": text})
+        code, findings, _ = validate(tmp_path)
+        assert located(findings) == [(HERE, "GC103", line, column) for line, column in
+                                     ((12, 64), (13, 60), (14, 64), (15, 65))], marker
+        assert all("文本" in f["message"] for f in findings)
+        assert code == 1
+
+
+def test_time_and_duration_cells_are_findings_and_hide_nothing(tmp_path: Path) -> None:
+    """calamine reads a cell Excel took for a time as datetime.time, which is no JSON value: the
+    schema check used to give up on the whole workbook, and the run passed."""
+    from datetime import time, timedelta
+
+    resource = ["307001001/000001", "婚姻登记信息", "部门信息资源", "省（自治区、直辖市）及其下各级政务部门",
+                "本市办理结婚登记、离婚登记的当事人及登记结果信息。", "数据库", "KingbaseES", "有条件共享",
+                "仅用于婚姻状况核验类政务服务事项", "共享平台", "接口", "不予开放", "每日", "=date:2025-03-01",
+                "=date:2026-11-20", "机密", time(9, 0)]
+    write_workspace(tmp_path, {"catalog.xlsx": {"workbook": {
+        "提供方": [["提供方代码", DEFAULT_PROVIDER], ["提供方名称", "示范市民政局"], ["标准版本", "1.0"]],
+        "信息资源": [["信息资源代码", "信息资源名称", "资源分类（类）", "资源分类（项）", "信息资源摘要", "格式分类",
+                  "格式类型", "共享类型", "共享条件", "共享方式", "共享方式类型", "开放类型", "更新周期", "发布日期",
+                  "最近更新日期", "数据分级", "关键字"], resource],
+        "信息项": [["信息资源代码", "信息项名称", "关联数据元", "数据类型", "数据长度", "说明"],
+                ["307001001/000001", "公民身份号码", "DE00001", "C", 18, time(8, 30)],
+                ["307001001/000001", "姓名", "DE00002", "C", timedelta(hours=26)]],
+    }}})
+    code, findings, _ = validate(tmp_path)
+    assert sorted((f["code"], f["sheet"], f["cell"]) for f in findings) == [
+        ("GC103", "信息资源", "Q2"), ("GC103", "信息项", "E3"), ("GC103", "信息项", "F2"),
+        ("GC104", "信息资源", "P2"),  # 机密: the workbook's other findings are still reported
+    ]
+    messages = {f["cell"]: f["message"] for f in findings}
+    assert "时刻" in messages["F2"] and "08:30" in messages["F2"] and "应为文本" in messages["F2"]
+    assert "时长" in messages["E3"] and "应为整数" in messages["E3"]
+    assert code == 1
+
+
+def test_dates_at_the_end_of_the_calendar(tmp_path: Path) -> None:
+    """`last_updated_on + max interval + grace` passes 9999-12-31: no OverflowError, each date judged."""
+    text = edit(CATALOG, ("last_updated_on: 2026-11-20", "last_updated_on: 9999-12-30"),
+                ("published_on: 2025-03-01", "published_on: 0001-01-01"))
+    write_workspace(tmp_path, {"catalog.yaml": text})
+    result = govcat("validate", "catalogs", "--format", "json", "--as-of", "9999-12-31", cwd=tmp_path)
+    _check_stderr(result)
+    assert json.loads(result.stdout)["findings"] == [] and result.returncode == 0  # daily, updated yesterday
+    write_workspace(tmp_path, {"catalog.yaml": edit(text, ("last_updated_on: 9999-12-30", "last_updated_on: 9999-12-01"))})
+    result = govcat("validate", "catalogs", "--format", "json", "--as-of", "9999-12-31", cwd=tmp_path)
+    _check_stderr(result)
+    [finding] = json.loads(result.stdout)["findings"]
+    assert finding["code"] == "GC504" and "9999-12-02" in finding["message"]  # due the day after
+
+
+def test_timeliness_metric_at_the_end_of_the_calendar() -> None:
+    from datetime import date
+
+    from govcat.publishing import metrics
+    from govcat.standard import load
+
+    std = load()
+    assert metrics.overdue(std, "每年", "9999-12-31", date(9999, 12, 31)) is False
+    assert metrics.overdue(std, "每日", "9999-12-01", date(9999, 12, 31)) is True
+    assert metrics.overdue(std, "每日", "0001-01-01", date(1, 1, 1)) is False

@@ -101,3 +101,40 @@ def test_depth_replay_is_bounded() -> None:
     doc = loader.Document(path=Path("x.yaml"), display="x.yaml", role="catalog")
     loader.load_yaml_text("a: \n" + "#" * (2 << 20) + "\n  " + "[" * DEEP + "]" * DEEP + "\n", doc)
     assert [(p.code, p.args["limit"], p.span.line) for p in doc.problems if p.span] == [("GC004", "depth", 3)]
+
+
+ODD_NUMBERS = [".inf", "-.Inf", "+.INF", ".nan", ".NaN", "1e999", "-1E+400", "!!float nan", "!!float -inf",
+               "9" * 101, "-" + "1" * 4400, "1." + "0" * 200, "!!int " + "7" * 4400, "0." + "5" * 150]
+
+
+@pytest.mark.parametrize("scalar", ODD_NUMBERS)
+def test_both_paths_keep_numbers_json_cannot_hold_as_text(scalar: str) -> None:
+    """No NaN, no infinity, no int of thousands of digits reaches the rules: they stay text, and the
+    schema reports the type where a number belongs."""
+    for text in (f"length: {scalar}\n", f"- {scalar}\n", f"a: [{scalar}, {{b: {scalar}}}]\n"):
+        fast, precise = _both(text)
+        assert not fast.fast, "the fast path leaves such files to the precise path"
+        for value in _leaves(precise.data):
+            assert isinstance(value, str | bool | type(None)) or (
+                isinstance(value, int | float) and len(repr(value)) <= 100 and value == value and abs(value) != float("inf"))
+
+
+def test_foreign_values_of_a_document_become_located_type_errors() -> None:
+    """A reader that leaves values JSON cannot hold (a workbook's time and duration cells, NaN) does
+    not make the schema check give up: each is a type error at its place, the others still come."""
+    from datetime import time, timedelta
+
+    doc = loader.Document(path=Path("x.xlsx"), display="x.xlsx", role="catalog", data={
+        "standard_version": "1.0", "provider": {"code": "11330100MB0000012X", "name": time(8, 30)},
+        "resources": [{"code": "bad", "items": [{"name": "x", "data_type": "C", "length": float("nan"),
+                                                  "description": timedelta(days=1), "precision": 10**5000}],
+                       7: "key", True: "key"}]})
+    errors = sorted((e.keyword, e.pointer) for e in conformance.check(doc, load_standard()))
+    assert ("type", "/provider/name") in errors
+    assert ("type", "/resources/0/items/0/length") in errors
+    assert ("type", "/resources/0/items/0/description") in errors
+    assert ("pattern", "/resources/0/code") in errors  # the rest of the document is still checked
+    assert ("type", "/resources/0/items/0/precision") in errors  # 5001 digits: no text Python would write
+    assert ("additionalProperties", "/resources/0") in errors  # the keys 7 and True, as text
+    assert {"7", "True"} <= set(doc.data["resources"][0])
+    assert doc.data["resources"][0]["items"][0]["length"] == "NaN"

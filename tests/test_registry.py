@@ -21,6 +21,7 @@ CATALOG = {
     "GC005": ("unsupported-file", "error"), "GC006": ("spreadsheet-structure", "error"),
     # added within the family for workspace waivers (issue 5)
     "GC007": ("waiver-expired", "warning"), "GC008": ("unused-waiver", "warning"),
+    "GC009": ("unreadable-file", "error"),  # added within the family: files and folders that cannot be read
     "GC101": ("missing-required-field", "error"), "GC102": ("unknown-field", "error"),
     "GC103": ("wrong-type", "error"), "GC104": ("value-not-in-vocabulary", "error"),
     "GC105": ("pattern-mismatch", "error"), "GC106": ("invalid-date", "error"),

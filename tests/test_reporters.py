@@ -108,3 +108,17 @@ def test_auto_is_github_under_actions_else_text(tmp_path: Path) -> None:
     assert text.startswith("catalogs/11330100MB0000012X/catalog.yaml:1:1: GC101")
     assert actions.startswith("::group::catalogs/11330100MB0000012X/catalog.yaml")
     assert "\x1b[" not in text  # no colour when stdout is not a terminal
+
+
+def test_catalog_text_no_format_can_hold_is_escaped() -> None:
+    """A value with a control character or U+FFFF (written as an escape in YAML) reaches messages:
+    JUnit stays well-formed XML and no raw control character reaches a terminal."""
+    odd = _finding("GC104", "value-not-in-vocabulary", "error", "取值“重要\x07\x00数据\uffff\ufffe\x1b[2J”不在允许的取值范围内",
+                   "catalogs/A/\x1b[31mcatalog.yaml", 3, 5, "/resources/0/security_level",
+                   record={"code": "307001001/000001\x07", "name": "名\x00称"})
+    report = Report(standard_version="1.0", as_of="2026-11-22", files=1, findings=[odd], paths=[odd.file])
+    root = ET.fromstring(REPORTERS["junit"](report, False).encode("utf-8"))  # well-formed
+    failure = root.find(".//failure")
+    assert failure is not None and "\\u0007" in failure.get("message", "") and "\\uffff" in failure.get("message", "")
+    text = REPORTERS["text"](report, False)
+    assert not any(ord(c) < 0x20 and c != "\n" for c in text) and "\x7f" not in text

@@ -20,6 +20,7 @@ from govcat.core.access import obj
 from govcat.core.document import Document
 from govcat.core.errors import UsageError
 from govcat.core.fields import WORKBOOK_SUFFIXES
+from govcat.core.paths import real
 from govcat.reading import loader
 from govcat.reading.yamlread import load_yaml_text
 from govcat.standard import Standard
@@ -86,7 +87,7 @@ def find(revision: str, docs: list[Document], start: Path, std: Standard) -> Cha
     records: dict[str, set[int] | None] = {}
     for doc in docs:
         try:
-            rel = doc.path.resolve().relative_to(root).as_posix()
+            rel = real(doc.path).relative_to(root).as_posix()
         except ValueError:
             records[doc.display] = WHOLE_FILE  # outside the repository: nothing to compare with
             continue

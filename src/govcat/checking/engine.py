@@ -30,8 +30,9 @@ from govcat.core.access import items_of, obj, text
 from govcat.core.document import Document, Problem
 from govcat.core.errors import UsageError
 from govcat.core.findings import Finding, Report
-from govcat.core.paths import display, docs_url
+from govcat.core.paths import display, docs_url, real
 from govcat.core.workspace import Workspace, locate
+from govcat.reading import files
 from govcat.standard.library import Library, releases
 
 
@@ -90,7 +91,7 @@ def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
     std = standard.load(settings.edition or workspace.generated)
     cfg_path = config.find(ws.start) if settings.use_config else None
     cfg = config.load(cfg_path, display(cfg_path, settings.cwd) if cfg_path else "", {r.code for r in RULES},
-                      set(std.frequencies))
+                      set(std.frequencies), {*std.resource_classes, *std.resource_items})
     std = std.with_policy(cfg.min_frequency, cfg.grace_days)
     # Without a registry (a department's file outside any workspace) registration is not judged:
     # the province's registry is its data, not part of the standard (the report says so).
@@ -113,6 +114,10 @@ def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
     ctx = replace(ctx, index=index.build(docs + [result.doc for result in context], focus=docs if context else None))
     workspace_rules = [r for r in rules if r.scope == "workspace"]
     findings = [f for result in results for f in result.findings]
+    for folder, exc in ws.unreadable:  # a folder that could not be listed: its catalogs went unchecked
+        doc = Document(path=folder, display=display(folder, settings.cwd), role="catalog",
+                       problems=[files.unreadable(exc, folder=True)])
+        findings.extend(stage.run_rules(file_rules, doc, ctx, settings.lang))
     for doc in docs:
         findings.extend(stage.run_rules(workspace_rules, doc, ctx, settings.lang))
     if ws.registry_in_scope and registry is not None:
@@ -192,7 +197,7 @@ def _apply_config(findings: list[Finding], cfg: config.Config, settings: Setting
     nothing in this run without being unused)."""
     if cfg.file is None:
         return findings, None
-    base = cfg.file.resolve().parent
+    base = real(cfg.file).parent
     kept: list[Finding] = []
     used: set[int] = set()
     for f in findings:
@@ -222,7 +227,7 @@ def _apply_config(findings: list[Finding], cfg: config.Config, settings: Setting
 
 def _relative(path: Path, base: Path) -> str:
     try:
-        return path.resolve().relative_to(base).as_posix()
+        return real(path).relative_to(base).as_posix()
     except ValueError:
         return path.as_posix()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from govcat.core.errors import UsageError
 from govcat.core.fields import REGISTRY_NAME, WORKBOOK_SUFFIXES, YAML_SUFFIXES
+from govcat.core.paths import real
 
 
 @dataclass
@@ -19,15 +20,23 @@ class Workspace:
     # The workspace's other catalogs, read as context for the cross-catalog rules when only part of
     # the workspace is validated (a department's folder, the files pre-commit passes).
     context: list[Path] = field(default_factory=list)
+    # Folders that could not be listed (no permission, vanished): the catalogs in them went unchecked (GC009).
+    unreadable: list[tuple[Path, OSError]] = field(default_factory=list)
 
     @property
     def registry_dir(self) -> Path | None:
-        return self.registry.resolve().parent if self.registry is not None else None
+        return real(self.registry).parent if self.registry is not None else None
 
 
-def _files_in(folder: Path) -> list[Path]:
+def _files_in(folder: Path, unreadable: list[tuple[Path, OSError]]) -> list[Path]:
+    """Catalog files under ``folder``; folders that cannot be listed go to ``unreadable`` (os.walk
+    would skip them silently, and with them every catalog inside)."""
     found = []
-    for root, dirs, files in os.walk(folder):
+
+    def failed(exc: OSError) -> None:
+        unreadable.append((Path(exc.filename) if exc.filename else folder, exc))
+
+    for root, dirs, files in os.walk(folder, onerror=failed):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
             path = Path(root) / name
@@ -53,27 +62,28 @@ def discover(paths: list[Path], registry: Path | None, *, isolated: bool = False
     ``isolated`` or an explicit ``registry`` says that they stand alone."""
     catalogs: list[Path] = []
     registries: list[Path] = []
+    unreadable: list[tuple[Path, OSError]] = []
     for path in paths:
-        if not path.exists():
+        if not os.path.lexists(path):  # a dangling or looping link is there: reading it says why (GC009)
             raise UsageError(f"路径不存在：{path}")
         if path.is_dir():
-            for file in _files_in(path):
+            for file in _files_in(path, unreadable):
                 (registries if file.name == REGISTRY_NAME and file.parent == path else catalogs).append(file)
         elif path.name == REGISTRY_NAME:
             registries.append(path)
         else:
             catalogs.append(path)
-    if not catalogs and not registries:
+    if not catalogs and not registries and not unreadable:
         shown = "、".join(str(p) for p in paths)
         raise UsageError(f"在 {shown} 中没有找到目录文件（.yaml、.yml 或 .xlsx）")
-    starts = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    starts = [real(p) if p.is_dir() else real(p).parent for p in paths]
     common = Path(os.path.commonpath([str(s) for s in starts]))
     if registry is not None:
         if not registry.is_file():
             raise UsageError(f"--registry 指定的提供方名录不存在：{registry}")
-        return Workspace(_unique(catalogs), registry, True, common)
+        return Workspace(_unique(catalogs), registry, True, common, unreadable=unreadable)
     if registries:
-        return Workspace(_unique(catalogs), registries[0], True, common)
+        return Workspace(_unique(catalogs), registries[0], True, common, unreadable=unreadable)
     found = _nearest_registry(common)
     selected = _unique(catalogs)
     context: list[Path] = []
@@ -81,15 +91,16 @@ def discover(paths: list[Path], registry: Path | None, *, isolated: bool = False
         # Absolute paths, not resolved ones: a province has thousands of files, and resolving each costs
         # a system call per path component. Both sides are listed the same way, so they compare alike.
         chosen = {os.path.abspath(p) for p in selected} | {os.path.abspath(found)}
-        context = [p for p in _files_in(found.parent) if os.path.abspath(p) not in chosen]
-    return Workspace(selected, found, False, common, context)
+        # A folder of the context that cannot be listed is reported too: its catalogs were not compared.
+        context = [p for p in _files_in(found.parent, unreadable) if os.path.abspath(p) not in chosen]
+    return Workspace(selected, found, False, common, context, unreadable)
 
 
 def _unique(paths: list[Path]) -> list[Path]:
     seen: set[Path] = set()
     out = []
     for path in paths:
-        key = path.resolve()
+        key = real(path)
         if key not in seen:
             seen.add(key)
             out.append(path)

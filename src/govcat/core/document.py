@@ -10,7 +10,7 @@ from typing import Any, Protocol
 from govcat.core.pointer import parent
 
 # Problems that leave no data to check: the rules see only the problem itself.
-FATAL_CODES = frozenset({"GC001", "GC003", "GC004", "GC005", "GC006"})
+FATAL_CODES = frozenset({"GC001", "GC003", "GC004", "GC005", "GC006", "GC009"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +66,9 @@ class Document:
     text: str | None = None  # the decoded YAML, for positions and a precise re-read
     memo: dict[str, Any] = field(default_factory=dict)  # lists the rules share (see core/access.py)
     fast: bool = False  # read by the fast path: `numbers` was not collected
+    # `data` holds JSON values only (text keys, finite numbers): the YAML reader makes sure of it; a
+    # workbook's cells may hold times, durations or NaN, which conformance turns into findings.
+    plain: bool = False
     summary: bool = False  # `data` is the summary of the file (checking/summary.py), not all of it
 
     @property

@@ -54,3 +54,10 @@ def docs_url(root: Path | None) -> str | None:
         return None
     found = _SITE_URL.search(text)
     return found[1].rstrip("/") if found else None
+
+
+def real(path: Path) -> Path:
+    """The absolute path with symbolic links resolved as far as they go. Unlike ``Path.resolve()``
+    (RuntimeError on a symlink loop in Python 3.11), it never raises: a loop or a dangling link
+    stays as written, and reading it later reports why (GC009)."""
+    return Path(os.path.realpath(path))

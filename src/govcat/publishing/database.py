@@ -303,9 +303,9 @@ def wanted_rows(docs: list[Any], departments: dict[str, dict[str, Any]], registr
     for doc in docs:
         data = _obj(doc.data)
         provider = _str(_obj(data.get("provider")).get("code"))
-        source = doc.path.resolve().as_posix()
-        if registry_dir is not None and doc.path.resolve().is_relative_to(registry_dir):
-            source = doc.path.resolve().relative_to(registry_dir).as_posix()
+        source = paths.real(doc.path).as_posix()
+        if registry_dir is not None and paths.real(doc.path).is_relative_to(registry_dir):
+            source = paths.real(doc.path).relative_to(registry_dir).as_posix()
         for res in _list(data.get("resources")):
             if not isinstance(res, dict):
                 continue

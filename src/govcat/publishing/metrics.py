@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from govcat.checking.outcome import Outcome
@@ -137,7 +137,7 @@ def overdue(std: Standard, frequency: Any, last_updated_on: Any, as_of: date) ->
     last = _date(last_updated_on)
     if last is None:
         return True
-    return last + timedelta(days=interval + std.grace_days) < as_of
+    return last.toordinal() + interval + std.grace_days < as_of.toordinal()  # day numbers: no overflow near 9999
 
 
 def resource_metrics(res: Mapping[str, Any], std: Standard, as_of: date) -> Metrics:

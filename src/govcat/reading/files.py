@@ -24,7 +24,7 @@ _KINDS = {
 }
 
 
-def unreadable(exc: OSError) -> Problem:
+def unreadable(exc: OSError, *, folder: bool = False) -> Problem:
     """GC009 for a file or folder the operating system would not let us read."""
     if exc.errno == errno.ELOOP:
         reason = L10n("符号链接循环", "a symbolic link loop")
@@ -35,6 +35,9 @@ def unreadable(exc: OSError) -> Problem:
     else:
         text = exc.strerror or type(exc).__name__
         reason = L10n(text, text)
+    if folder:
+        reason = L10n(f"{reason.zh}；这是文件夹，其中的目录文件都未校验",
+                      f"{reason.en}; it is a folder, and none of the catalogs in it were validated")
     return Problem("GC009", "", {"reason": reason}, Span(1, 1))
 
 

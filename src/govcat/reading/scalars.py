@@ -26,10 +26,12 @@ _FALSE = frozenset({"false", "False", "FALSE"})
 _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)")
 _FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]*)?\.[0-9]+([eE][-+]?[0-9]+)?|[-+]?(0|[1-9][0-9]*)[eE][-+]?[0-9]+")
 
-_LIBYAML_HINTS = (
-    ("mapping values are not allowed", "冒号后缺少空格，或值中含未加引号的冒号", "a value contains an unquoted colon"),
-    ("could not find expected ':'", "缺少冒号，或引号未闭合", "a colon is missing or a quote is unclosed"),
-)
+# A number with a run of more digits than this stays text, and the schema reports its type: no
+# catalog field needs one, and Python refuses to turn ints of more than 4300 digits into text and
+# back (int_max_str_digits), which later rules and reports do. The fast path's screen uses the same
+# pattern (yamlread). Written out digit by digit: re matches that about 3x faster than `[0-9]{101}`.
+MAX_DIGITS = 100
+LONG_NUMBER = re.compile("[0-9]" * (MAX_DIGITS + 1))
 
 
 def _plain_scalar(text: str) -> Any:
@@ -39,6 +41,8 @@ def _plain_scalar(text: str) -> Any:
         return True
     if text in _FALSE:
         return False
+    if len(text) > MAX_DIGITS and LONG_NUMBER.search(text):
+        return text
     if _INT.fullmatch(text):
         return int(text)
     if _FLOAT.fullmatch(text):
@@ -51,6 +55,8 @@ def scalar(event: yaml.ScalarEvent) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
         return _plain_scalar(event.value) if not event.style else event.value
+    if tag.endswith((":int", ":float")) and len(event.value) > MAX_DIGITS and LONG_NUMBER.search(event.value):
+        return event.value
     if tag.endswith(":int"):
         try:
             return int(event.value)
@@ -58,9 +64,10 @@ def scalar(event: yaml.ScalarEvent) -> Any:
             return event.value
     if tag.endswith(":float"):
         try:
-            return float(event.value)
+            number = float(event.value)
         except ValueError:
             return event.value
+        return number if math.isfinite(number) else event.value  # `!!float nan` is no JSON number either
     if tag.endswith(":bool"):
         return event.value in _TRUE or event.value in ("yes", "on")
     if tag.endswith(":null"):

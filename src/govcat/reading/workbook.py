@@ -8,8 +8,8 @@ sheet and cell, so findings read `信息资源!F7`.
 
 from __future__ import annotations
 
+import io
 import re
-import zipfile
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
@@ -17,11 +17,14 @@ from govcat.core import suggest
 from govcat.core.document import Document, Problem, Span
 from govcat.core.i18n import L10n
 from govcat.core.pointer import join
+from govcat.reading import files, package, sheetxml
 from govcat.reading.scalars import CONTROL, control_name
 from govcat.standard import Standard
 
 WORKBOOK_SUFFIXES = (".xlsx",)
+MAX_BYTES = 64 * 1024 * 1024  # the file itself, as for YAML; its parts are bounded when unpacked
 PROVIDER_SHEET, RESOURCE_SHEET, ITEM_SHEET = "提供方", "信息资源", "信息项"
+SHEETS = (PROVIDER_SHEET, RESOURCE_SHEET, ITEM_SHEET)
 LINK_HEADER = "信息资源代码"
 LIST_SEPARATOR = re.compile(r"[;；]")
 # Objects whose fields are flattened into columns of the resource sheet.
@@ -68,9 +71,7 @@ class Cell(NamedTuple):
 
 
 def column_letter(column: int) -> str:
-    from openpyxl.utils import get_column_letter
-
-    return str(get_column_letter(column))
+    return sheetxml.column_letters(column)
 
 
 class SheetSourceMap:
@@ -87,16 +88,41 @@ class SheetSourceMap:
         return Span(row, column, sheet=sheet, cell=f"{column_letter(column)}{row}")
 
 
-def _rows(book: Any, sheet: str) -> list[list[Cell]]:
-    """The non-empty cells of each row (blank rows stay, as empty lists, so row numbers hold)."""
-    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    return [[Cell(r, c, v) for c, v in enumerate(row, start=1) if v != "" and v is not None]
-            for r, row in enumerate(rows, start=1)]
+class _Book:
+    """calamine over the package: a sheet it cannot read as the file holds it goes through the
+    repair pass and is read again (as the YAML fast path falls back to the precise one)."""
+
+    def __init__(self, found: package.Package) -> None:
+        from python_calamine import CalamineWorkbook
+
+        self.found, self.open = found, CalamineWorkbook.from_filelike
+        self.book = self.open(io.BytesIO(found.book()))
+
+    def rows(self, sheet: str, doc: Document) -> list[list[Cell]] | None:
+        """The non-empty cells of each row (blank rows stay, as empty lists, so row numbers hold);
+        None, with a GC006, for a sheet calamine cannot read even after the repair pass."""
+        try:
+            rows = self.book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+        except BaseException as exc:  # pyo3's PanicException derives from BaseException
+            if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+                raise
+            if sheet in self.found.repaired or sheet not in self.found.sources:
+                doc.problems.append(_failure(exc, sheet))  # one sheet's failure hides nothing of the others
+                return None
+            self.found.prepare(sheet, repair=True)
+            self.close()
+            self.book = self.open(io.BytesIO(self.found.book()))
+            return self.rows(sheet, doc)
+        return [[Cell(r, c, v) for c, v in enumerate(row, start=1) if v != "" and v is not None]
+                for r, row in enumerate(rows, start=1)]
+
+    def close(self) -> None:
+        self.book.close()
 
 
 class _Reader:
-    def __init__(self, doc: Document, std: Standard) -> None:
-        self.doc, self.std = doc, std
+    def __init__(self, doc: Document, std: Standard, date1904: bool = False) -> None:
+        self.doc, self.std, self.date1904 = doc, std, date1904
         self.smap = SheetSourceMap()
 
     def problem(self, code: str, pointer: str, args: dict[str, Any], span: Span | None) -> None:
@@ -128,10 +154,10 @@ class _Reader:
             return int(value)  # calamine reads every number as a float
         if isinstance(value, int | float) and not isinstance(value, bool) and field in DATE_FIELDS \
                 and 1 <= value < 2958466:
-            # A date typed into a cell formatted as a number: Excel's serial day count (1900 system).
-            from openpyxl.utils.datetime import from_excel
+            # A date typed into a cell formatted as a number: Excel's serial day count (1900 or 1904 system).
+            from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel
 
-            return from_excel(value).date().isoformat()
+            return from_excel(value, CALENDAR_MAC_1904 if self.date1904 else CALENDAR_WINDOWS_1900).date().isoformat()
         if isinstance(value, int | float) and not isinstance(value, bool) and field == "standard_version":
             return str(value)
         if isinstance(value, int | float) and not isinstance(value, bool) and field in ("code", "element"):
@@ -163,125 +189,89 @@ class _Reader:
 
 
 def load(doc: Document, std: Standard) -> Document:
-    """Read the workbook at ``doc.path`` into ``doc.data`` and ``doc.sourcemap``."""
-    with open(doc.path, "rb") as fh:
-        signature = fh.read(8)
-    if signature == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE container: encrypted xlsx or old .xls
+    """Read the workbook at ``doc.path`` into ``doc.data`` and ``doc.sourcemap``.
+
+    Whatever the file holds, the outcome is findings: the package is opened within limits and
+    made safe for calamine first (package.py), each sheet is read on its own (a sheet calamine still
+    cannot read is a GC006 there, the others are read), and anything else that goes wrong is a
+    GC006 naming it, never an exception out of the reader."""
+    raw = files.read(doc.path, MAX_BYTES, doc.problems)  # regular files only: a FIFO would block open()
+    if raw is None:
+        return doc
+    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # an OLE container: encrypted xlsx or old .xls
         doc.problems.append(Problem("GC006", "", {"detail": L10n(
             "文件设置了打开密码，或其实是旧版 .xls 格式：请取消密码保护，并“另存为” Excel 工作簿（.xlsx）",
             "the file is password-protected or an old .xls: remove the password and save it as .xlsx")}, Span(1, 1)))
         return doc
-    from python_calamine import CalamineError, CalamineWorkbook
-
     try:
-        book = CalamineWorkbook.from_path(str(doc.path))
-    except (CalamineError, OSError, ValueError) as exc:
-        doc.problems.append(Problem("GC006", "", {"detail": L10n(
-            f"无法作为 .xlsx 打开（文件已损坏，或不是 Excel 工作簿）：{type(exc).__name__}",
-            f"cannot be opened as .xlsx (damaged, or not a workbook): {type(exc).__name__}")}, Span(1, 1)))
+        found = package.open_package(raw, SHEETS)
+    except package.Refused as refused:
+        doc.problems.append(refused.problem)
+        return doc
+    except Exception as exc:  # the guard the reader promises: a finding, never a traceback
+        doc.problems.append(_failure(exc))
         return doc
     try:
-        _read(book, doc, std)
-        _scan_sheets(book, doc)
+        book = _Book(found)
+    except Exception as exc:
+        doc.problems.extend(found.problems)
+        doc.problems.append(_failure(exc))
+        return doc
+    try:
+        _read(book, doc, std, found.date1904)
+    except BaseException as exc:  # pyo3's PanicException derives from BaseException
+        if isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit):
+            raise
+        doc.data = doc.sourcemap = None
+        doc.problems.append(_failure(exc))
     finally:
         book.close()
+        doc.problems.extend(found.problems)  # the repair pass's, those of a retried sheet too
     return doc
 
 
-def _scan_sheets(book: Any, doc: Document) -> None:
-    """What reading values alone does not show: merged cells (their value sits in the first cell
-    only, so the other rows would silently lose it) and formulas whose result was never saved (a
-    workbook written by a program: the cell reads as empty). Formulas are looked for in the sheet
-    XML, parsed only when it contains one; memory stays bounded either way."""
-    for name in (PROVIDER_SHEET, RESOURCE_SHEET, ITEM_SHEET):
-        if name not in book.sheet_names:
+def _failure(exc: BaseException, sheet: str | None = None) -> Problem:
+    """GC006 for what the reader could not do, naming the error: a damaged file, or a case of it we
+    did not foresee (the message then tells the maintainers what to look at)."""
+    where = f"工作表“{sheet}”" if sheet else "工作簿"
+    text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+    detail = f"{type(exc).__name__}{f': {text}' if text else ''}"
+    return Problem("GC006", "", {"detail": L10n(
+        f"{where}无法读取（文件已损坏，或含本工具不支持的内容）：{detail}",
+        f"{'sheet ' + repr(sheet) if sheet else 'the workbook'} cannot be read (damaged, or content govcat does not "
+        f"support): {detail}")}, Span(1, 1, sheet=sheet, cell="A1" if sheet else None))
+
+
+def _merged_cells(book: _Book, doc: Document) -> None:
+    """Merged cells: their value sits in the first cell only, so the other rows would silently lose it."""
+    for name in SHEETS:
+        if name not in book.book.sheet_names:
             continue
-        for (r1, c1), (r2, c2) in book.get_sheet_by_name(name).merged_cell_ranges or []:
+        try:
+            merged = book.book.get_sheet_by_name(name).merged_cell_ranges or []
+        except Exception as exc:  # the sheet's values were read or reported already; this is extra
+            doc.problems.append(_failure(exc, name))
+            continue
+        for (r1, c1), (r2, c2) in merged:
             first, last = Cell(r1 + 1, c1 + 1, None).coordinate, Cell(r2 + 1, c2 + 1, None).coordinate
             doc.problems.append(Problem("GC006", "", {"detail": L10n(
                 f"单元格 {first}:{last} 是合并单元格：合并后只有第一格有值，请取消合并并在每一行填写",
                 f"cells {first}:{last} are merged: only the first holds the value; unmerge and fill every row")},
                 Span(r1 + 1, c1 + 1, sheet=name, cell=first)))
-    for name, member in _sheet_members(doc.path).items():
-        if name in (PROVIDER_SHEET, RESOURCE_SHEET, ITEM_SHEET):
-            _formulas_without_results(doc, name, member)
 
 
-def _sheet_members(path: Any) -> dict[str, str]:
-    """Sheet name -> its XML member inside the .xlsx, from the workbook's relationships."""
-    from xml.etree.ElementTree import fromstring
-
-    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    with zipfile.ZipFile(path) as archive:
-        book = fromstring(archive.read("xl/workbook.xml"))
-        rels = fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels}
-    members = {}
-    for sheet in book.iter(f"{_MAIN}sheet"):
-        target = targets.get(sheet.get(f"{rel_ns}id"), "")
-        members[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return members
-
-
-def _formulas_without_results(doc: Document, sheet: str, member: str) -> None:
-    from xml.etree.ElementTree import iterparse
-
-    with zipfile.ZipFile(doc.path) as archive:
-        with archive.open(member) as xml:
-            if not _has_formula(xml):
-                return
-        with archive.open(member) as xml:
-            rows = None
-            for event, element in iterparse(xml, events=("start", "end")):
-                if event == "start":
-                    if element.tag == f"{_MAIN}sheetData":
-                        rows = element
-                    continue
-                if element.tag == f"{_MAIN}row" and rows is not None:
-                    rows.clear()  # rows already looked at: a long sheet is never held whole
-                if element.tag != f"{_MAIN}c":
-                    continue
-                formula, value = element.find(f"{_MAIN}f"), element.find(f"{_MAIN}v")
-                if formula is not None and (value is None or value.text in (None, "")):
-                    ref = element.get("r", "")
-                    doc.problems.append(Problem("GC006", "", {"detail": L10n(
-                        f"单元格 {ref} 是公式但没有计算结果：请在 Excel/WPS 中打开并保存一次，或改为直接填写值",
-                        f"cell {ref} holds a formula without a saved result: open and save it in Excel, or type the "
-                        "value")}, _cell_span(sheet, ref)))
-                element.clear()
-
-
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-# A formula element `<f>` (or `<x:f …>`), not `<formula1>` of a drop-down, which every template sheet has.
-_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
-
-
-def _has_formula(xml: Any) -> bool:
-    tail = b""
-    for chunk in iter(lambda: xml.read(1 << 20), b""):
-        if _FORMULA_TAG.search(tail + chunk):
-            return True
-        tail = chunk[-64:]  # a tag split across two chunks
-    return False
-
-
-def _cell_span(sheet: str, ref: str) -> Span:
-    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
-
-    letters, row = coordinate_from_string(ref)
-    return Span(row, column_index_from_string(letters), sheet=sheet, cell=ref)
-
-
-def _read(book: Any, doc: Document, std: Standard) -> None:
-    reader = _Reader(doc, std)
-    missing = [s for s in (PROVIDER_SHEET, RESOURCE_SHEET, ITEM_SHEET) if s not in book.sheet_names]
+def _read(book: _Book, doc: Document, std: Standard, date1904: bool) -> None:
+    reader = _Reader(doc, std, date1904)
+    missing = [s for s in SHEETS if s not in book.book.sheet_names]
     for sheet in missing:
         reader.structure(f"缺少工作表“{sheet}”", f"sheet '{sheet}' is missing")
     if missing:
         return
+    sheets = {name: book.rows(name, doc) for name in SHEETS}
+    _merged_cells(book, doc)
     data: dict[str, Any] = {}
     labels = provider_rows(std)
-    for row in _rows(book, PROVIDER_SHEET):
+    for row in sheets[PROVIDER_SHEET] or []:
         if len(row) < 2 or row[0].column != 1 or row[1].column != 2:
             continue
         label = str(row[0].value).strip()
@@ -293,9 +283,10 @@ def _read(book: Any, doc: Document, std: Standard) -> None:
         if value is not None:
             (data.setdefault("provider", {}) if len(path) == 2 else data)[path[-1]] = value
     columns = resource_columns(std)
-    resources, rows_by_code = _read_resources(reader, _rows(book, RESOURCE_SHEET), columns)
+    resources, rows_by_code = _read_resources(reader, sheets[RESOURCE_SHEET] or [], columns)
     data["resources"] = resources
-    _read_items(reader, _rows(book, ITEM_SHEET), item_columns(std), resources, rows_by_code)
+    if sheets[RESOURCE_SHEET] is not None:  # unread, every item would name a resource "not on the sheet"
+        _read_items(reader, sheets[ITEM_SHEET] or [], item_columns(std), resources, rows_by_code)
     doc.data = data
     doc.sourcemap = reader.smap
 
@@ -324,7 +315,9 @@ def _read_resources(reader: _Reader, sheet: list[list[Cell]], columns: dict[str,
             value = reader.value(cell, pointer, path[-1], RESOURCE_SHEET)
             if value is None:
                 continue
-            if _multivalued(reader.std, "InformationResource", path[-1]) and len(path) == 1:
+            if _multivalued(reader.std, "InformationResource", path[-1]) and len(path) == 1 \
+                    and isinstance(value, str | int | float) and not isinstance(value, bool):
+                # a time or a duration cell stays what it is: conformance reports its type
                 value = [v.strip() for v in LIST_SEPARATOR.split(str(value)) if v.strip()]
             target = resource
             for key in path[:-1]:

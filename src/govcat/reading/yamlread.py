@@ -19,7 +19,7 @@ import yaml_rs
 from govcat.core.document import FATAL_CODES, Document, Problem, Span
 from govcat.core.i18n import L10n
 from govcat.core.pointer import join
-from govcat.reading.scalars import CONTROL, control_name, scalar
+from govcat.reading.scalars import CONTROL, MAX_DIGITS, control_name, scalar
 from govcat.reading.scalars import key as key_text
 
 MAX_DEPTH = 64
@@ -206,13 +206,22 @@ def _char_at(text: str, line: int, column: int) -> str:
 #   yaml-rs, which recurses, far from the depth at which it overflows its stack.
 # Each check is a literal or a short class, so screening a file costs a few memchr-like scans.
 _UNSAFE_CHARACTERS = re.compile(r"[\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+# Numbers the precise path keeps as text and yaml-rs would not: infinities and NaN (yaml-rs reads
+# `.iNf` too), exponents that may overflow (`1e999`), explicit float and int tags (`!!float nan`)
+# — floats that are no JSON numbers — and runs of digits longer than any number a catalog holds
+# (scalars.MAX_DIGITS). Two searches, neither case-insensitive, the digits in one pass: together
+# about a sixth of yaml-rs's own time (one `(?i)` alternation of it all: half).
+_NON_FINITE = re.compile(r"\.(?:[iI][nN][fF]|[nN][aA][nN])")
+_ODD_DIGITS = re.compile(f"[0-9](?:[0-9]{{{MAX_DIGITS}}}|[eE]\\+?[0-9]{{3}})")
 _BARE_OPENER = re.compile(r"\n[ \t]*[\[{][ \t]*\r?\n")
 _NESTING_MARKERS = ("[[", "{{", "[{", "{[", "[ [", "{ {", "[ {", "{ [", "- - - - - - ", "\n" + " " * 48)
 
 
 def _fast_candidate(text: str) -> bool:
     return (not _UNSAFE_CHARACTERS.search(text) and not _BARE_OPENER.search(text)
-            and not any(marker in text for marker in _NESTING_MARKERS))
+            and not any(marker in text for marker in _NESTING_MARKERS)
+            and not _NON_FINITE.search(text) and not _ODD_DIGITS.search(text)
+            and "!!float" not in text and "!!int" not in text)
 
 
 def load_yaml_text(text: str, doc: Document, *, precise: bool = False) -> None:
@@ -228,12 +237,12 @@ def load_yaml_text(text: str, doc: Document, *, precise: bool = False) -> None:
             data = yaml_rs.loads(text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error,
                                  alias_limits=yaml_rs.AliasLimits(max_total_replayed_events=len(text) + 1024,
                                                                   max_replay_stack_depth=MAX_DEPTH))
-        except (yaml_rs.YAMLDecodeError, ValueError, RecursionError):
+        except Exception:  # any failure (a complex key raises TypeError): the precise path says what it is
             data = None
         if isinstance(data, dict):
-            doc.data, doc.text, doc.fast = data, text, True
+            doc.data, doc.text, doc.fast, doc.plain = data, text, True, True
             return
-    doc.fast, doc.data, doc.numbers = False, None, {}
+    doc.fast, doc.plain, doc.data, doc.numbers = False, False, None, {}
     builder = _Builder(budget=len(text) + 1024)
     try:
         data = builder.run(yaml.parse(text, Loader=_Loader))
@@ -275,7 +284,7 @@ def load_yaml_text(text: str, doc: Document, *, precise: bool = False) -> None:
         return
     doc.problems.extend(builder.problems)
     doc.data = {} if data is None else data  # an empty file (or only comments) is an empty catalog
-    doc.numbers, doc.text = builder.numbers, text
+    doc.numbers, doc.text, doc.plain = builder.numbers, text, True
 
 
 def _deep_level(text: str, builder: _Builder, mark: Any) -> Span:

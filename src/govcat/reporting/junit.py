@@ -3,11 +3,20 @@ passing case for a clean file so it shows up as green."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from itertools import groupby
 
 from govcat.core.findings import Report
 from govcat.reporting.text import location
+
+# Characters XML 1.0 cannot hold, not even escaped: catalog text with one (a `"\x07"` in YAML, a
+# U+FFFF) would make the whole report unreadable for the CI that parses it. Written as `\uXXXX`.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def render(report: Report, color: bool = False) -> str:
@@ -17,21 +26,23 @@ def render(report: Report, color: bool = False) -> str:
     for file in sorted({*report.paths, *by_file}):
         findings = by_file.get(file, [])
         failing = [f for f in findings if f.severity in ("error", "warning")]
-        suite = ET.SubElement(root, "testsuite", name=file, tests=str(max(len(findings), 1)),
+        name = _xml(file)
+        suite = ET.SubElement(root, "testsuite", name=name, tests=str(max(len(findings), 1)),
                               failures=str(len(failing)), errors="0", skipped="0")
         if not findings:
-            ET.SubElement(suite, "testcase", classname=file, name="govcat validate", file=file)
+            ET.SubElement(suite, "testcase", classname=name, name="govcat validate", file=name)
         for f in findings:
-            case = ET.SubElement(suite, "testcase", classname=f"{f.code}.{f.name}", file=file,
-                                 name=f"{location(f)} {f.code}" + (f" {f.record['code']}" if f.record and
-                                                                    f.record.get("code") else ""))
+            where, message = _xml(location(f)), _xml(f.message)
+            record = f" {_xml(str(f.record['code']))}" if f.record and f.record.get("code") else ""
+            case = ET.SubElement(suite, "testcase", classname=f"{f.code}.{f.name}", file=name,
+                                 name=f"{where} {f.code}{record}")
             if f.line is not None:
                 case.set("line", str(f.line))
             if f.severity in ("error", "warning"):
-                failure = ET.SubElement(case, "failure", type=f"{f.code} {f.severity}", message=f.message)
-                failure.text = f"{location(f)}: {f.code} {f.message}" + (f"\n{f.url(report.docs_url)}" if report.docs_url else "")
+                failure = ET.SubElement(case, "failure", type=f"{f.code} {f.severity}", message=message)
+                failure.text = f"{where}: {f.code} {message}" + (f"\n{f.url(report.docs_url)}" if report.docs_url else "")
             else:
-                ET.SubElement(case, "system-out").text = f"{location(f)}: {f.code} {f.message}"
+                ET.SubElement(case, "system-out").text = f"{where}: {f.code} {message}"
         total += max(len(findings), 1)
         failures += len(failing)
     root.set("tests", str(total))

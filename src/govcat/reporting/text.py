@@ -34,7 +34,7 @@ def render(report: Report, color: bool = False) -> str:
     lines = []
     for f in report.findings:
         code = click.style(f.code, fg=_COLORS[f.severity], bold=True) if color else f.code
-        lines.append(f"{location(f)}: {code} {clean(f.message)}{_record(f)}")
+        lines.append(f"{clean(location(f))}: {code} {clean(f.message)}{_record(f)}")  # file names too
     e, w, i = report.count("error"), report.count("warning"), report.count("info")
     if report.lang == "en":
         summary = (f"{report.files} files, {report.resources} resources, {report.items} items: "

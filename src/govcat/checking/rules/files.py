@@ -84,9 +84,13 @@ def file_encoding(doc: Document, ctx: Context) -> Iterator[Hit]:
 def input_limit(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
     文件大小（上限 64 MiB）、嵌套深度（上限 64 层）和别名展开（展开后的节点数不得超过文件字符数）。
+    Excel 工作簿另有上限：压缩包内不超过 10 000 个部件、解压后不超过 256 MiB；工作表中有值的单元格
+    不超过第 1 048 576 行和第 256 列（IV），已用区域（行数×列数）不超过 8 388 608 个单元格。
+    超出的单元格不读取，在第一个这样的单元格处报告；工作簿中其余的内容照常校验。
 
     ## 为什么
-    目录文件不需要这么大或这么深。超限的输入往往是误提交的数据导出或恶意构造的“别名炸弹”，
+    目录文件不需要这么大或这么深。超限的输入往往是误提交的数据导出或恶意构造的“别名炸弹”、
+    “压缩炸弹”，或远处一个误填的单元格（Excel 读取时会把整张表扩展到那里），
     会让校验和发布流程耗尽内存。校验器在读取前就拒绝它们，时间和内存都有上界。
 
     ## 示例
@@ -106,6 +110,7 @@ def input_limit(doc: Document, ctx: Context) -> Iterator[Hit]:
             "depth": L10n(f"嵌套深度超过 {value} 层", f"nesting deeper than {value} levels"),
             "alias": L10n("别名（*引用）展开后的内容超过上限，疑似“别名炸弹”",
                           "alias expansion exceeds the limit (an alias bomb?)"),
+            "workbook": value if isinstance(value, L10n) else L10n(str(value), str(value)),  # says it all
         }.get(str(limit), L10n(str(limit), str(limit)))
         yield Hit(hit.pointer, {"what": what}, hit.span)
 
@@ -116,6 +121,7 @@ def input_limit(doc: Document, ctx: Context) -> Iterator[Hit]:
 def unsupported_file(doc: Document, ctx: Context) -> Iterator[Hit]:
     """## 检查内容
     命令行上直接给出的文件扩展名是否为 `.yaml`、`.yml` 或 `.xlsx`。校验文件夹时，其他扩展名的文件会被跳过。
+    名为 `.yaml` 或 `.xlsx` 却不是普通文件的（命名管道、设备、套接字，或指向它们的符号链接）也在此报告，不会被读取。
 
     ## 为什么
     `.xls`（旧版 Excel）、`.csv`、`.json` 等文件不符合目录标准规定的提交格式，静默跳过会让部门误以为已通过校验。
@@ -129,7 +135,7 @@ def unsupported_file(doc: Document, ctx: Context) -> Iterator[Hit]:
     for hit in problems(doc, "GC005"):
         old_excel = str(hit.args.get("suffix", "")).lower() in (".xls", ".et", ".csv")
         hint = L10n("；请在 Excel/WPS 中“另存为” Excel 工作簿（.xlsx）", "; save it as an Excel workbook (.xlsx)") \
-            if old_excel else L10n("", "")
+            if old_excel else hit.args.get("hint", L10n("", ""))  # a FIFO or a device: "only regular files"
         yield Hit(hit.pointer, {**hit.args, "hint": hint}, hit.span)
 
 
@@ -200,5 +206,25 @@ def unused_waiver(doc: Document, ctx: Context) -> Iterator[Hit]:
     return problems(doc, "GC008")
 
 
+@rule("GC009", "unreadable-file", "error",
+      "无法读取：{reason}", "cannot be read: {reason}", BOTH)
+def unreadable_file(doc: Document, ctx: Context) -> Iterator[Hit]:
+    """## 检查内容
+    要校验的文件和文件夹能否读取：没有读取权限、符号链接循环或失效（指向不存在的文件）、
+    读取时出错。无法列出内容的文件夹在该文件夹处报告，其中的目录文件都未校验。
+
+    ## 为什么
+    读不到的文件如果被静默跳过，校验会显示“通过”，而其中的目录实际上从未检查过。
+
+    ## 示例
+    `chmod 000 catalogs/11330100MB0000012X/catalog.yaml`；
+    `ln -s catalog.yaml catalogs/11330100MB0000012X/catalog.yaml`（指向自身的符号链接）。
+
+    ## 修正
+    恢复读取权限（`chmod u+r 文件`，文件夹还需 `u+x`），或删除、改正失效的符号链接。
+    """
+    return problems(doc, "GC009")
+
+
 RULES = (yaml_syntax_error, duplicate_key, file_encoding, input_limit, unsupported_file, spreadsheet_structure,
-         waiver_expired, unused_waiver)
+         waiver_expired, unused_waiver, unreadable_file)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from govcat.checking.rules.base import Context, Hit, rule
@@ -152,10 +152,12 @@ def update_overdue(doc: Document, ctx: Context) -> Iterator[Hit]:
         interval = ctx.std.frequencies[frequency]["max_interval_days"]
         if interval is None:
             continue
-        due = last + timedelta(days=interval)
-        if due + timedelta(days=ctx.std.grace_days) < ctx.as_of:
+        # In day numbers: `last + interval` overflows the calendar for a date near 9999-12-31, which
+        # is never overdue (GC505 reports a future date). Overdue, `due` lies before the as-of date.
+        due = last.toordinal() + interval
+        if due + ctx.std.grace_days < ctx.as_of.toordinal():
             yield Hit(join(pointer, "last_updated_on"), {
-                "frequency": frequency, "last": last.isoformat(), "due": due.isoformat(),
+                "frequency": frequency, "last": last.isoformat(), "due": date.fromordinal(due).isoformat(),
                 "as_of": ctx.as_of.isoformat(), "grace": ctx.std.grace_days})
 
 

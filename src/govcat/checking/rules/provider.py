@@ -9,12 +9,13 @@ from govcat.checking.rules.base import Context, Hit, rule
 from govcat.core.access import items_of, obj, provider_code, text
 from govcat.core.document import Document
 from govcat.core.i18n import L10n
+from govcat.core.paths import real
 from govcat.standard.versions import parse
 
 
 def folder_code(doc: Document, ctx: Context) -> str | None:
     """`<A>` when the catalog lies under `catalogs/<A>/` (the registry's folder or one named catalogs)."""
-    path = doc.path.resolve()
+    path = real(doc.path)
     for folder in path.parents:
         above = folder.parent
         if above.name == "catalogs" or (ctx.registry_dir is not None and above == ctx.registry_dir):

@@ -6,8 +6,10 @@ department sees one vocabulary whether a problem was found by the schema or by a
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
+from datetime import time, timedelta
 from typing import Any
 
 from govcat.checking.conformance import SchemaError
@@ -30,9 +32,18 @@ _TYPE_NAMES = {
 
 
 def _type_of(value: Any) -> L10n:
+    if isinstance(value, float) and not math.isfinite(value):
+        return L10n(f"非有限数（{value}）", f"not a finite number ({value})")
+    if isinstance(value, time):  # a workbook cell Excel took for a time of day
+        return L10n(f"时刻（{value.isoformat()}，单元格被识别为时间）", f"a time of day ({value.isoformat()})")
+    if isinstance(value, timedelta):
+        return L10n(f"时长（{value}）", f"a duration ({value})")
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 14_000:
+        return L10n("位数过多（数千位）的数字", "a number of thousands of digits")
     kinds = ((bool, "boolean"), (int, "integer"), (float, "number"), (str, "string"), (list, "array"),
-             (dict, "object"))
-    return next((_TYPE_NAMES[name] for base, name in kinds if isinstance(value, base)), _TYPE_NAMES["null"])
+             (dict, "object"), (type(None), "null"))
+    found = next((_TYPE_NAMES[name] for base, name in kinds if isinstance(value, base)), None)
+    return found or L10n(type(value).__name__, type(value).__name__)
 
 
 def class_of(doc: Document, ctx: Context, pointer: str) -> str | None:
