@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -35,7 +37,9 @@ from .conftest import REPO, write_workspace
 from .conftest import run as validate
 
 AS_OF = "2026-11-22"
-ARTIFACTS = REPO / "build" / "test-artifacts"
+# The build's figures and the dashboard screenshot, for a person to look at: outside the checkout, which
+# the suite leaves untouched (GOVCAT_TEST_ARTIFACTS chooses where, e.g. a CI job's upload folder).
+ARTIFACTS = Path(os.environ.get("GOVCAT_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "govcat-test-artifacts")
 CHROMIUM = "/usr/bin/chromium"
 INJECTED = "11330100MB00000913"  # a made-up code with a valid GB 32100 check character
 INJECTED_NAME = "示范市注入测试局</title><img src=x onerror=alert('registry')>"
