@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -132,3 +133,20 @@ def lifecycle(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tests.lifecycle_fixture import build
 
     return build(tmp_path_factory.mktemp("lifecycle"))
+
+
+CHROMIUM = "/usr/bin/chromium"  # Debian's chromium (make system-deps), driven by Playwright: never `playwright install`
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Headless Chromium for the page tests (the site, the web validator); without the background
+    networking a closed network refuses, it starts in a moment."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+            "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"])
+        yield chromium
+        chromium.close()

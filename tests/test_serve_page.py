@@ -13,13 +13,12 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from govcat.checking.rules import RULES
 from govcat.publishing.workbook_writer import EXAMPLE
 from tests.serve_helpers import XSS, Server, faulty_workbook
 
-CHROMIUM = "/usr/bin/chromium"
 PAYLOADS = ("<script>alert('name')</script>", "<svg onload=alert('svg')>", "\"><img src=x onerror=alert('attr')>")
 
 
@@ -28,16 +27,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     running = Server(tmp_path_factory.mktemp("page"))
     yield running
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"])
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

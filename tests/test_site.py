@@ -23,7 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from govcat import jobs
 from govcat.checking.outcome import Outcome
@@ -40,7 +40,6 @@ AS_OF = "2026-11-22"
 # The build's figures and the dashboard screenshot, for a person to look at: outside the checkout, which
 # the suite leaves untouched (GOVCAT_TEST_ARTIFACTS chooses where, e.g. a CI job's upload folder).
 ARTIFACTS = Path(os.environ.get("GOVCAT_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "govcat-test-artifacts")
-CHROMIUM = "/usr/bin/chromium"
 INJECTED = "11330100MB00000913"  # a made-up code with a valid GB 32100 check character
 INJECTED_NAME = "示范市注入测试局</title><img src=x onerror=alert('registry')>"
 PAYLOADS = (
@@ -152,16 +151,6 @@ def server(built: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-            "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic"])
-        yield chromium
-        chromium.close()
 
 
 def open_details(page: Page) -> None:

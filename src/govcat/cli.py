@@ -49,6 +49,23 @@ def _guard(command: Callable[..., int]) -> Callable[..., None]:
     return wrapper
 
 
+def _emit(report: Any, fmt: str, output: Path | None, fail_on: str,
+          text: Callable[[Any, bool], str] | None = None) -> int:
+    """Render a report in ``fmt`` (`auto`: github under GitHub Actions, else text) to ``output`` or
+    stdout; the exit code of ``--fail-on``. ``text``: a report's own text renderer (data reports)."""
+    from govcat.reporting import REPORTERS
+
+    if fmt == "auto":
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    color = fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    rendered = text(report, color) if fmt == "text" and text is not None else REPORTERS[fmt](report, color)
+    if output is not None:
+        output.write_text(rendered, encoding="utf-8")
+    else:
+        click.echo(rendered, nl=False)
+    return 1 if any(f.severity in FAIL_LEVELS[fail_on] for f in report.findings) else 0
+
+
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(c.strip().upper() for v in values for c in v.split(",") if c.strip())
 
@@ -111,22 +128,11 @@ def validate(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date
     """校验目录文件或文件夹（默认 ./catalogs）。"""
     from govcat.checking.engine import Settings
     from govcat.checking.engine import validate as run_validation
-    from govcat.reporting import REPORTERS
 
     settings = Settings(paths=list(paths) or [Path("catalogs")], as_of=as_of, registry=registry,
                         select=_codes(select), ignore=_codes(ignore), lang=lang, changed_since=changed_since,
                         jobs=jobs, workspace=workspace, isolated=isolated, cache=not no_cache, cache_dir=cache_dir)
-    report = run_validation(settings)
-    if fmt == "auto":
-        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    color = fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    rendered = REPORTERS[fmt](report, color)
-    if output is not None:
-        output.write_text(rendered, encoding="utf-8")
-    else:
-        click.echo(rendered, nl=False)
-    failing = FAIL_LEVELS[fail_on]
-    return 1 if any(f.severity in failing for f in report.findings) else 0
+    return _emit(run_validation(settings), fmt, output, fail_on)
 
 
 @main.command()
@@ -417,18 +423,8 @@ _DATA_FORMATS = ["auto", "text", "json", "sarif", "junit", "github"]
 
 def _data_output(report: Any, fmt: str, output: Path | None, fail_on: str) -> int:
     from govcat.data import render
-    from govcat.reporting import REPORTERS
 
-    if fmt == "auto":
-        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-    color = fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    rendered = render.render(report, color) if fmt == "text" else REPORTERS[fmt](report, color)
-    if output is not None:
-        output.write_text(rendered, encoding="utf-8")
-    else:
-        click.echo(rendered, nl=False)
-    failing = FAIL_LEVELS[fail_on]
-    return 1 if any(f.severity in failing for f in report.findings) else 0
+    return _emit(report, fmt, output, fail_on, text=render.render)
 
 
 def _data_options(command: Callable[..., Any]) -> Callable[..., Any]:
