@@ -70,22 +70,25 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def get(self, key: str, path: Path, display: str) -> FileResult | None:
+    def get(self, key: str, path: Path, display: str, products: Iterable[str] = ()) -> FileResult | None:
+        """The entry of ``key``, or None; ``products``: the names of the products it must hold."""
         try:
             with open(self._path(key), encoding="utf-8") as fh:
                 entry = json.load(fh)
             if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
                 return None
-            return _result(entry, path, display)
+            return _result(entry, path, display, tuple(products))
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None  # missing, corrupt or foreign: computed again
 
-    def put(self, key: str, result: FileResult) -> None:
+    def put(self, key: str, result: FileResult, products: Iterable[str] = ()) -> None:
+        """Keep ``result`` under ``key``, with the products of it named in ``products``."""
         try:
-            text = json.dumps({"format": FORMAT, "key": key, **_entry(result)}, ensure_ascii=False,
+            kept = {name: result.products[name] for name in products}
+            text = json.dumps({"format": FORMAT, "key": key, **_entry(result), "products": kept}, ensure_ascii=False,
                               allow_nan=False)
-        except (TypeError, ValueError):
-            return  # a value JSON cannot hold: this file is simply not cached
+        except (TypeError, ValueError, KeyError):
+            return  # a value JSON cannot hold, or a product not made: this file is simply not cached
         target = self._path(key)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -137,7 +140,7 @@ def _finding(f: Finding) -> dict[str, Any]:
     return {name: getattr(f, name) for name in _FINDING_FIELDS}
 
 
-def _result(entry: dict[str, Any], path: Path, display: str) -> FileResult:
+def _result(entry: dict[str, Any], path: Path, display: str, products: tuple[str, ...]) -> FileResult:
     if entry["sheet"] is not None:
         smap: Any = SheetSourceMap()
         smap.cells = {k: (str(s), int(r), int(c)) for k, (s, r, c) in entry["sheet"].items()}
@@ -149,7 +152,8 @@ def _result(entry: dict[str, Any], path: Path, display: str) -> FileResult:
                for p, code, name, normalised, item, elements, keys, published in entry["entries"]]
     memo(doc, "index", lambda: entries)
     findings = [Finding(**{name: f[name] for name in _FINDING_FIELDS}) for f in entry["findings"]]
-    return FileResult(doc, findings, int(entry["resources"]), int(entry["items"]))
+    made = {name: entry["products"][name] for name in products}  # KeyError: an entry without them is a miss
+    return FileResult(doc, findings, int(entry["resources"]), int(entry["items"]), made)
 
 
 def folder_for(explicit: Path | None, roots: Iterable[Path | None]) -> Path | None:

@@ -53,6 +53,9 @@ class Settings:
     # `.govcat_cache/` at the workspace root. Off by default for library callers; the CLI turns it on.
     cache: bool = False
     cache_dir: Path | None = None
+    # What later stages need of each checked file, made where it is read (stage.Product); handed in
+    # by the jobs layer (the database rows of `govcat load`, the metrics of `govcat report`).
+    products: tuple[stage.Product, ...] = ()
     # Validate against the standard generated in this folder, whatever version the catalogs declare
     # (`govcat diff --impact` compares two versions this way); None: the workspace's, by version.
     edition: Path | None = None
@@ -103,7 +106,7 @@ def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
     store = None
     if settings.cache and not keep_documents:
         store = _cache(settings, ws, workspace, std, cfg_path, file_rules)
-    results = _stage_one(ws.catalogs, file_rules, ctx, settings, keep_documents, store)
+    results = _stage_one(ws.catalogs, file_rules, ctx, settings, keep_documents, store, products=settings.products)
     docs = [result.doc for result in results]
     # The rest of the workspace: read for the cross-catalog rules only (no file-scope rule runs
     # there, and nothing is reported there), so a department's folder is judged as in the whole.
@@ -133,33 +136,48 @@ def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
         report.changed_since = {"revision": settings.changed_since, "left_out": len(findings) - len(kept)}
         findings = kept
     report.findings = sorted(findings, key=Finding.sort_key)
-    return Outcome(report, docs, ctx.registry, std, ws.registry_dir)
+    return Outcome(report, docs, ctx.registry, std, ws.registry_dir, [result.products for result in results])
 
 
 def _stage_one(paths: list[Path], rules: list[Rule], ctx: Context, settings: Settings, keep: bool,
-               store: cache.Cache | None, also: list[Rule] | None = None) -> list[stage.FileResult]:
+               store: cache.Cache | None, also: list[Rule] | None = None,
+               products: tuple[stage.Product, ...] = ()) -> list[stage.FileResult]:
     """Stage 1 of every file, from the cache where an entry is there, in workers for the rest.
     ``also``: another rule set whose entries serve as well (a checked file's entry holds the summary
-    a context file needs)."""
+    a context file needs). ``products``: made of each file that wants them (stage.Product); a taken
+    product goes to its consumer as its file is done and is not kept in the result."""
+    wanted = [tuple(p for p in products if p.wants(path)) for path in paths]
+
+    def done(path: Path, result: stage.FileResult) -> stage.FileResult:
+        for product in products:
+            if product.take is not None and product.name in result.products:
+                product.take(path, result.products.pop(product.name))
+        return result
+
     if store is None:
-        return workers.check_files(paths, settings.cwd, rules, ctx, settings.lang, keep, settings.jobs)
-    # Entries of different rule sets are kept apart: the rule codes are in the salt.
-    salted = cache.Cache(store.folder, cache.digest(store.salt, ",".join(r.code for r in rules)))
+        return [done(path, result) for path, result in zip(paths, workers.check_files(
+            paths, settings.cwd, rules, ctx, settings.lang, keep, settings.jobs, wanted), strict=True)]
+    # Entries of different rule sets, and with different products kept, are kept apart: both are in the salt.
+    kept = [p.name for p in products if p.cached]
+    salted = cache.Cache(store.folder, cache.digest(store.salt, ",".join(r.code for r in rules), *kept))
     shown = [display(path, settings.cwd) for path in paths]
     contents = [cache.file_digest(path) for path in paths]
     keys = [salted.key(path, name, content) for path, name, content in zip(paths, shown, contents, strict=True)]
-    found = [salted.get(key, path, name) for key, path, name in zip(keys, paths, shown, strict=True)]
-    if also is not None:
+    # A file that wants a product the cache does not keep is read again.
+    found = [None if any(not p.cached for p in chosen) else salted.get(key, path, name, kept)
+             for key, path, name, chosen in zip(keys, paths, shown, wanted, strict=True)]
+    if also is not None and not products:
         other = cache.Cache(store.folder, cache.digest(store.salt, ",".join(r.code for r in also)))
         for i, result in enumerate(found):
             if result is None:
                 found[i] = other.get(other.key(paths[i], shown[i], contents[i]), paths[i], shown[i])
     missing = [i for i, result in enumerate(found) if result is None]
     computed = workers.check_files([paths[i] for i in missing], settings.cwd, rules, ctx, settings.lang, False,
-                                   settings.jobs)
+                                   settings.jobs, [wanted[i] for i in missing])
     for i, result in zip(missing, computed, strict=True):
-        salted.put(keys[i], result)
-        found[i] = result
+        # Cached before the consumer takes its product: a product the cache keeps is written with it.
+        salted.put(keys[i], result, kept)
+        found[i] = done(paths[i], result)
     store.written += salted.written
     return [result for result in found if result is not None]
 
