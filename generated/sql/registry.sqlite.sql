@@ -1,6 +1,6 @@
 -- 本文件由 `govcat generate sql` 生成，请勿手工编辑。
 -- 政务数据目录库（SQLite）：提供方名录、更新周期、代码集、数据元、信息资源与信息项。
--- 标准版本 1.0.0，结构版本 98d471f3cb5f。手工建库：sqlite3 govcat.db < registry.sqlite.sql；外键需要每个连接执行 PRAGMA foreign_keys = ON；`govcat load` 会在空库中自动建库。
+-- 标准版本 1.0.0，结构版本 9493593a63c0。手工建库：sqlite3 govcat.db < registry.sqlite.sql；外键需要每个连接执行 PRAGMA foreign_keys = ON；`govcat load` 会在空库中自动建库。
 
 CREATE TABLE govcat_meta (  -- 目录库元数据（标准版本、结构版本）
     key VARCHAR(64) NOT NULL,  -- 键
@@ -121,8 +121,8 @@ CREATE TABLE resources (  -- 信息资源
     mount_endpoint TEXT,  -- 挂接地址
     catalog_file TEXT NOT NULL,  -- 目录文件（相对提供方名录所在目录）
     CONSTRAINT resources_pkey PRIMARY KEY (code),
-    CONSTRAINT resources_provider_code_fkey FOREIGN KEY (provider_code) REFERENCES departments (code),
-    CONSTRAINT resources_update_frequency_fkey FOREIGN KEY (update_frequency) REFERENCES update_frequencies (value),
+    CONSTRAINT resources_provider_code_fkey FOREIGN KEY (provider_code) REFERENCES departments (code) DEFERRABLE INITIALLY DEFERRED,
+    CONSTRAINT resources_update_frequency_fkey FOREIGN KEY (update_frequency) REFERENCES update_frequencies (value) DEFERRABLE INITIALLY DEFERRED,
     CONSTRAINT resources_classification_class_check CHECK (classification_class IN ('基础信息资源', '主题信息资源', '部门信息资源')),
     CONSTRAINT resources_classification_item_check CHECK (classification_item IN ('人口', '法人单位', '自然资源和空间地理', '社会信用', '电子证照', '公共服务', '健康保障', '社会保障', '食品药品安全', '安全生产', '价格监管', '能源安全', '信用体系', '城乡建设', '社区治理', '生态环保', '应急维稳', '党中央', '全国人大常委会', '国务院', '全国政协', '最高人民法院', '最高人民检察院', '省（自治区、直辖市）及其下各级政务部门', '计划单列市及其下各级政务部门')),
     CONSTRAINT resources_format_category_check CHECK (format_category IN ('电子文件', '电子表格', '数据库', '图形图像', '流媒体', '自描述格式', '服务接口')),
@@ -139,6 +139,7 @@ CREATE TABLE resources (  -- 信息资源
     CONSTRAINT resources_mount_status_check CHECK (mount_status IN ('已挂接', '未挂接'))
 );
 CREATE INDEX resources_provider_code_idx ON resources (provider_code);
+CREATE INDEX resources_catalog_file_idx ON resources (catalog_file);
 
 CREATE TABLE resource_keywords (  -- 关键字
     resource_code VARCHAR(16) NOT NULL,  -- 信息资源代码
@@ -172,7 +173,7 @@ CREATE TABLE items (  -- 信息项
     CONSTRAINT items_pkey PRIMARY KEY (resource_code, position),
     CONSTRAINT items_resource_code_name_key UNIQUE (resource_code, name),
     CONSTRAINT items_resource_code_fkey FOREIGN KEY (resource_code) REFERENCES resources (code) ON DELETE CASCADE,
-    CONSTRAINT items_element_id_fkey FOREIGN KEY (element_id) REFERENCES data_elements (id),
+    CONSTRAINT items_element_id_fkey FOREIGN KEY (element_id) REFERENCES data_elements (id) DEFERRABLE INITIALLY DEFERRED,
     CONSTRAINT items_position_check CHECK (position >= 1),
     CONSTRAINT items_data_type_check CHECK (data_type IN ('C', 'N', 'Y', 'D', 'T', 'L', 'M', 'G', 'B', 'I', 'F')),
     CONSTRAINT items_length_check CHECK (length >= 1),
@@ -182,6 +183,55 @@ CREATE TABLE items (  -- 信息项
 );
 CREATE INDEX items_element_id_idx ON items (element_id);
 
+CREATE TABLE catalog_files (  -- 已装入的目录文件（增量装入：内容未变的文件不重写）
+    catalog_file VARCHAR(1024) NOT NULL,  -- 目录文件（相对提供方名录所在目录）
+    provider_code VARCHAR(18),  -- 提供方代码
+    digest VARCHAR(40) NOT NULL,  -- 文件内容与装入格式的摘要（BLAKE2b）
+    CONSTRAINT catalog_files_pkey PRIMARY KEY (catalog_file)
+);
+
+CREATE TABLE metric_snapshots (  -- 合规指标快照（每次装入记录一次：判定日期、提交、部门）
+    as_of DATE NOT NULL,  -- 判定日期
+    git_commit VARCHAR(64) NOT NULL,  -- 目录仓库的 git 提交（不在 git 仓库中时为空字符串）
+    provider_code VARCHAR(18) NOT NULL,  -- 提供方代码
+    department_name TEXT NOT NULL,  -- 部门名称（快照时）
+    resources INTEGER NOT NULL,  -- 信息资源数
+    items INTEGER NOT NULL,  -- 信息项数
+    mapping_numerator INTEGER NOT NULL,  -- 数据元映射率的分子
+    mapping_denominator INTEGER NOT NULL,  -- 数据元映射率的分母
+    mount_numerator INTEGER NOT NULL,  -- 挂接率的分子
+    mount_denominator INTEGER NOT NULL,  -- 挂接率的分母
+    sharing_numerator INTEGER NOT NULL,  -- 共享率的分子
+    sharing_denominator INTEGER NOT NULL,  -- 共享率的分母
+    opening_numerator INTEGER NOT NULL,  -- 开放率的分子
+    opening_denominator INTEGER NOT NULL,  -- 开放率的分母
+    timeliness_numerator INTEGER NOT NULL,  -- 更新及时率的分子
+    timeliness_denominator INTEGER NOT NULL,  -- 更新及时率的分母
+    errors INTEGER NOT NULL,  -- 错误数
+    warnings INTEGER NOT NULL,  -- 警告数
+    infos INTEGER NOT NULL,  -- 提示数
+    data_quality REAL,  -- 数据质量（govcat data check 记录的得分均值，0–1；未检查为空）
+    recorded_at TEXT NOT NULL,  -- 记录时间（UTC）
+    CONSTRAINT metric_snapshots_pkey PRIMARY KEY (as_of, git_commit, provider_code),
+    CONSTRAINT metric_snapshots_as_of_check CHECK (as_of IS date(as_of, '+0 days')),
+    CONSTRAINT metric_snapshots_resources_check CHECK (resources >= 0),
+    CONSTRAINT metric_snapshots_items_check CHECK (items >= 0),
+    CONSTRAINT metric_snapshots_mapping_numerator_check CHECK (mapping_numerator >= 0),
+    CONSTRAINT metric_snapshots_mapping_denominator_check CHECK (mapping_denominator >= 0),
+    CONSTRAINT metric_snapshots_mount_numerator_check CHECK (mount_numerator >= 0),
+    CONSTRAINT metric_snapshots_mount_denominator_check CHECK (mount_denominator >= 0),
+    CONSTRAINT metric_snapshots_sharing_numerator_check CHECK (sharing_numerator >= 0),
+    CONSTRAINT metric_snapshots_sharing_denominator_check CHECK (sharing_denominator >= 0),
+    CONSTRAINT metric_snapshots_opening_numerator_check CHECK (opening_numerator >= 0),
+    CONSTRAINT metric_snapshots_opening_denominator_check CHECK (opening_denominator >= 0),
+    CONSTRAINT metric_snapshots_timeliness_numerator_check CHECK (timeliness_numerator >= 0),
+    CONSTRAINT metric_snapshots_timeliness_denominator_check CHECK (timeliness_denominator >= 0),
+    CONSTRAINT metric_snapshots_errors_check CHECK (errors >= 0),
+    CONSTRAINT metric_snapshots_warnings_check CHECK (warnings >= 0),
+    CONSTRAINT metric_snapshots_infos_check CHECK (infos >= 0)
+);
+CREATE INDEX metric_snapshots_provider_code_as_of_idx ON metric_snapshots (provider_code, as_of);
+
 INSERT INTO govcat_meta (key, value) VALUES
-    ('schema_version', '98d471f3cb5f'),
+    ('schema_version', '9493593a63c0'),
     ('standard_version', '1.0.0');
