@@ -103,6 +103,10 @@ class FileResult:
     resources: int
     items: int
     products: dict[str, Any] = field(default_factory=dict)  # by Product.name
+    # The digest of what the workspace rules read of the file (its summary and index entries), when
+    # the incremental cache has made it: two runs whose summaries all agree have the same workspace
+    # findings (see engine._replay).
+    summary_digest: str | None = None
 
 
 def check_file(path: Path, cwd: Path, rules: list[Rule], ctx: Context, lang: str, keep: bool,
