@@ -382,9 +382,11 @@ def html_table(head: Sequence[Any], rows: Sequence[Sequence[Any]], empty: Any = 
     template value (`_finalize`). Built here rather than in a macro: a province has millions of cells."""
     if not rows:
         return Markup(f"<p>{_finalize(empty)}</p>")
-    cell = _cell
+    cell, escape = _cell, _escape_str
     lines = ["<table>", "<thead><tr>" + "".join(f"<th>{cell(h)}</th>" for h in head) + "</tr></thead>", "<tbody>"]
-    lines.extend("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in rows)
+    # Plain text and absent values first, inline: they are most of a province's millions of cells.
+    lines.extend("<tr><td>" + "</td><td>".join([escape(v) if type(v) is str else "" if v is None else cell(v)
+                                                for v in row]) + "</td></tr>" for row in rows)
     lines.append("</tbody>\n</table>")
     return Markup("\n".join(lines))
 
