@@ -56,7 +56,8 @@ def _run(cmd: list[str], cwd: Path, scratch: Path, name: str, repeat: int = 1) -
 
 def _edit_text(corpus: Path, n: int = 0) -> str:
     """A department's file with one resource's summary changed: nothing the workspace rules read."""
-    path = sorted((corpus / "catalogs").glob("*/catalog.yaml"))[n]
+    files = sorted((corpus / "catalogs").glob("*/catalog.yaml"))
+    path = files[n % len(files)]
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("summary: ", "summary: 已修订：", 1), encoding="utf-8")
     return path.relative_to(corpus).as_posix()
@@ -64,7 +65,8 @@ def _edit_text(corpus: Path, n: int = 0) -> str:
 
 def _edit_name(corpus: Path, n: int = 1) -> str:
     """A department's file with one resource renamed: the names the workspace rules compare change."""
-    path = sorted((corpus / "catalogs").glob("*/catalog.yaml"))[n]
+    files = sorted((corpus / "catalogs").glob("*/catalog.yaml"))
+    path = files[n % len(files)]
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
     i = next(i for i, line in enumerate(lines) if line.lstrip().startswith("name: ") and line.startswith("    "))
     lines[i] = lines[i].replace("name: ", "name: 新", 1)

@@ -675,6 +675,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.table:
         results = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(args.results_dir.glob("*.json"))]
+        # Only this runner's results: province.py and site.py write theirs beside them.
+        results = [r for r in results if isinstance(r.get("corpus"), dict) and "defective" in r["corpus"]]
         results.sort(key=lambda r: (r["corpus"]["items"], r["corpus"]["defective"]))
         print(markdown_table(results))
         return 0
