@@ -138,7 +138,7 @@ def measure_build(corpus: Path, as_of: str, scratch: Path) -> dict[str, Any]:
     result["html_pages"] = sum(1 for _ in site.rglob("*.html"))
     for key, name in (("cold", "build-cold"), ("unchanged", "build-unchanged"), ("after_edit", "build-edited")):
         lines = (scratch / f"{name}.out.err").read_text(encoding="utf-8", errors="replace").splitlines()
-        result[key]["log"] = [line for line in lines if line.startswith(("govcat build", "站点："))]
+        result[key]["log"] = [line for line in lines if line.startswith(("govcat build", "站点：", "用时："))]
     return result
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import subprocess
+import time
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -160,22 +161,26 @@ def build(workspace: Workspace, as_of: date, caching: Caching = Caching()) -> in
     from govcat.publishing import site  # mkdocs is imported only by the jobs that build the site
 
     root = workspace.require("build")
+    clock = time.perf_counter()
     for rel in _generate(root, caching):  # first: the validation and the load read what it writes
         click.echo(f"已生成 {rel}", err=True)
+    took = {"generate": time.perf_counter() - clock}
     db_url = database.sqlite_url(root / database.DEFAULT_DB)
+    clock = time.perf_counter()
     try:
         outcome, result = load_outcome(db_url, [root / "catalogs"], as_of, workspace, caching=caching, cwd=root)
     except database.LoadRefused as refused:
         click.echo(REPORTERS["text"](refused.report, False), nl=False, err=True)
         click.echo("govcat build: 目录有错误，已停止", err=True)
         return 1
+    took["validate+load"] = time.perf_counter() - clock
     report = outcome.report
     click.echo(REPORTERS["text"](report, False), nl=False, err=True)
     click.echo("已装入 " + "，".join(f"{table} {n} 行" for table, n in result.counts.items()), err=True)
     built = site.build(root, outcome, as_of, board=result.board, history=database.history(db_url, None))
-    took = "，".join(f"{name} {seconds:.1f} 秒" for name, seconds in built.seconds.items())
-    click.echo(f"站点：{built.departments} 个部门的页面重新生成，{built.reused} 个沿用上次的；"
-               f"写入 {built.pages_written} 个页面（{took}）", err=True)
+    took.update(built.seconds)
+    click.echo(f"站点：{built.departments} 个部门的页面重新生成，{built.reused} 个沿用上次的；写入 {built.pages_written} 个页面", err=True)
+    click.echo("用时：" + "，".join(f"{name} {seconds:.1f} 秒" for name, seconds in took.items()), err=True)
     click.echo(f"govcat build: 完成（{report.files} 个文件，{report.resources} 条信息资源；站点 {built.out}）", err=True)
     return 0
 
