@@ -163,19 +163,20 @@ def overdue(std: Standard, frequency: Any, last_updated_on: Any, as_of: date) ->
     return last + timedelta(days=interval + std.grace_days) < as_of
 
 
-def resource_metrics(res: Mapping[str, Any], std: Standard, as_of: date) -> Metrics:
-    """The counts one resource contributes."""
+def _counts(res: Mapping[str, Any], std: Standard, as_of: date) -> tuple[int, ...]:
+    """Items, then numerator and denominator of each rate in `RATES` order, of one resource."""
     items = [i for i in items_of(res.get("items")) if isinstance(i, dict)]
     mapped = sum(1 for i in items if isinstance(i.get("element"), str) and i["element"] in std.elements)
     late = overdue(std, res.get("update_frequency"), res.get("last_updated_on"), as_of)
-    return Metrics(
-        resources=1, items=len(items),
-        mapping=Ratio(mapped, len(items)),
-        mount=Ratio(int(obj(res.get("mount")).get("status") == MOUNTED), 1),
-        sharing=Ratio(int(obj(res.get("sharing")).get("type") in SHARED), 1),
-        opening=Ratio(int(obj(res.get("opening")).get("type") in OPENED), 1),
-        timeliness=Ratio(int(late is False), int(late is not None)),
-    )
+    return (len(items), mapped, len(items), int(obj(res.get("mount")).get("status") == MOUNTED), 1,
+            int(obj(res.get("sharing")).get("type") in SHARED), 1, int(obj(res.get("opening")).get("type") in OPENED), 1,
+            int(late is False), int(late is not None))
+
+
+def resource_metrics(res: Mapping[str, Any], std: Standard, as_of: date) -> Metrics:
+    """The counts one resource contributes."""
+    items, *rates = _counts(res, std, as_of)
+    return Metrics.of(1, items, {d.key: Ratio(rates[2 * i], rates[2 * i + 1]) for i, d in enumerate(RATES)})
 
 
 def finding_metrics(findings: Iterable[Finding]) -> Metrics:
@@ -201,13 +202,15 @@ class Catalog(NamedTuple):
 
 def file_metrics(doc: Document, ctx: Context) -> dict[str, Any]:
     """The product `PRODUCT` of one catalog (engine.Settings.products): its provider and the counts
-    of its resources, as plain JSON so that the incremental cache keeps it with the file."""
-    totals = Metrics()
+    of its resources, as plain JSON so that the incremental cache keeps it with the file. Counted
+    here by plain sums (`resource_metrics` per resource, added up, took 2 ms a catalog)."""
+    counts = [0] * (2 + 2 * len(RATES))
     for res in catalog_resources(doc):
-        totals = totals + resource_metrics(res, ctx.std, ctx.as_of)
+        counts[0] += 1
+        for i, n in enumerate(_counts(res, ctx.std, ctx.as_of), start=1):
+            counts[i] += n
     return {"provider": provider_code(doc), "name": text(obj(obj(doc.data).get("provider")).get("name")),
-            "counts": [totals.resources, totals.items,
-                       *([r.numerator, r.denominator] for r in (totals.ratio(d.key) for d in RATES))]}
+            "counts": [counts[0], counts[1], *([counts[2 + 2 * i], counts[3 + 2 * i]] for i in range(len(RATES)))]}
 
 
 PRODUCT = Product("metrics", file_metrics)

@@ -348,17 +348,25 @@ def _type(column: Column, enums: dict[str, list[str]], dialect: str) -> str:
             "real": "DOUBLE PRECISION" if dialect == "postgresql" else "REAL"}[column.kind]
 
 
+def one_of(column: str, values: list[str], dialect: str) -> str:
+    """A column limited to a list of values. SQLite builds a temporary index for an ``IN (…)`` list
+    each time a CHECK is evaluated, which made half the cost of loading a province (110,000 rows a
+    second; 175,000 with comparisons): there the list is a chain of comparisons, alike for NULL."""
+    if dialect == "sqlite":
+        return " OR ".join(f"{column} = {value}" for value in values)
+    return f"{column} IN ({', '.join(values)})"
+
+
 def _checks(table: Table, dialect: str, enums: dict[str, list[str]]) -> list[tuple[str, str]]:
     checks = []
     for column in table.columns:
         name = f"{table.name}_{column.name}_check"
         if column.enum:
-            values = ", ".join(quote_literal(v) for v in enums[column.enum])
-            checks.append((name, f"{column.name} IN ({values})"))
+            checks.append((name, one_of(column.name, [quote_literal(v) for v in enums[column.enum]], dialect)))
         elif column.minimum is not None:
             checks.append((name, f"{column.name} >= {column.minimum}"))
         elif dialect == "sqlite" and column.kind == "boolean":
-            checks.append((name, f"{column.name} IN (0, 1)"))
+            checks.append((name, one_of(column.name, ["0", "1"], dialect)))
         elif dialect == "sqlite" and column.kind == "date":
             # SQLite has no date type: keep real YYYY-MM-DD dates only (date() normalises 02-30).
             checks.append((name, f"{column.name} IS date({column.name}, '+0 days')"))
