@@ -97,10 +97,29 @@ def _rows_sqlite(path: Path) -> int:
         return sum(db.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables)
 
 
-def measure_load(corpus: Path, as_of: str, scratch: Path, db: str, name: str) -> dict[str, Any]:
-    cmd = ["load", "--db", db, "--as-of", as_of, "catalogs"]
-    result: dict[str, Any] = {"first": _run([*cmd, "--no-cache"], corpus, scratch, f"{name}-first")}
-    result["first"]["stdout"] = (scratch / f"{name}-first.out").read_text(encoding="utf-8").splitlines()[0]
+def _database(db: str, n: int) -> str:
+    """The n-th empty database of a target: a new SQLite file, or a new PostgreSQL database."""
+    if not db.startswith("postgresql"):
+        return f"{db}.{n}" if n else db
+    if n == 0:
+        return db
+    import psycopg  # the postgres extra
+
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE bench_{n}")
+    return db.rsplit("/", 1)[0] + f"/bench_{n}"
+
+
+def measure_load(corpus: Path, as_of: str, scratch: Path, db: str, name: str, repeat: int = 1) -> dict[str, Any]:
+    firsts = []
+    for n in range(repeat):  # each into a new, empty database; the best is shown
+        first = _run(["load", "--db", _database(db, n), "--as-of", as_of, "catalogs", "--no-cache"], corpus, scratch,
+                     f"{name}-first")
+        first["stdout"] = (scratch / f"{name}-first.out").read_text(encoding="utf-8").splitlines()[0]
+        firsts.append(first)
+    best = min(firsts, key=lambda r: r["wall"])
+    cmd = ["load", "--db", _database(db, firsts.index(best)), "--as-of", as_of, "catalogs"]
+    result: dict[str, Any] = {"first": {**best, "runs": [r for f in firsts for r in f["runs"]]}}
     result["second_unchanged"] = _run([*cmd, "--no-cache"], corpus, scratch, f"{name}-second")
     result["second_unchanged"]["stdout"] = (scratch / f"{name}-second.out").read_text(encoding="utf-8").splitlines()[0]
     cache = scratch / f"{name}-cache"
@@ -124,12 +143,17 @@ def workspace(catalogs: Path, root: Path) -> None:
     shutil.copytree(catalogs, root / "catalogs")
 
 
-def measure_build(corpus: Path, as_of: str, scratch: Path) -> dict[str, Any]:
-    root = scratch / "workspace"
-    workspace(corpus / "catalogs", root)
+def measure_build(corpus: Path, as_of: str, scratch: Path, repeat: int = 1) -> dict[str, Any]:
     cmd = ["build", "--as-of", as_of]
-    # The workspace's own cache folder (.govcat_cache/), as a repository's CI would keep it.
-    result: dict[str, Any] = {"cold": _run(cmd, root, scratch, "build-cold")}
+    colds = []
+    for n in range(repeat):  # each in a new workspace: no cache, no database, no site
+        root = scratch / f"workspace-{n}"
+        workspace(corpus / "catalogs", root)
+        # The workspace's own cache folder (.govcat_cache/), as a repository's CI would keep it.
+        colds.append((_run(cmd, root, scratch, f"build-cold-{n}"), root, n))
+    best, root, n = min(colds, key=lambda c: c[0]["wall"])
+    shutil.copy(scratch / f"build-cold-{n}.out.err", scratch / "build-cold.out.err")
+    result: dict[str, Any] = {"cold": {**best, "runs": [r for c in colds for r in c[0]["runs"]]}}
     result["unchanged"] = _run(cmd, root, scratch, "build-unchanged")
     edited = _edit_text(root, 3)
     result["after_edit"] = {**_run(cmd, root, scratch, "build-edited"), "edited": edited}
@@ -179,7 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("corpus", type=Path, help="a folder written by benchmarks/corpus.py")
     parser.add_argument("--only", default=",".join(STEPS), help=f"comma-separated subset of {', '.join(STEPS)}")
     parser.add_argument("--postgres", action="store_true", help="also load into a throw-away PostgreSQL cluster")
-    parser.add_argument("--repeat", type=int, default=1, help="runs of cold and warm validate; the best is shown")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs of cold and warm validate, of first loads and cold builds; the best is shown")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
     only = [s for s in args.only.split(",") if s]
@@ -203,14 +228,16 @@ def main(argv: list[str] | None = None) -> int:
             result["validate"] = measure_validate(fresh(), as_of, scratch, args.repeat)
         if "load" in only:
             print("load → SQLite …", file=sys.stderr)
-            result["load"] = {"sqlite": measure_load(fresh(), as_of, scratch, str(scratch / "govcat.db"), "sqlite")}
+            result["load"] = {"sqlite": measure_load(fresh(), as_of, scratch, str(scratch / "govcat.db"), "sqlite",
+                                                     args.repeat)}
             if args.postgres:
                 print("load → PostgreSQL …", file=sys.stderr)
                 with Postgres() as pg:
-                    result["load"]["postgresql"] = measure_load(fresh(), as_of, scratch, pg.url, "postgresql")
+                    result["load"]["postgresql"] = measure_load(fresh(), as_of, scratch, pg.url, "postgresql",
+                                                                args.repeat)
         if "build" in only:
             print("build …", file=sys.stderr)
-            result["build"] = measure_build(args.corpus, as_of, scratch)
+            result["build"] = measure_build(args.corpus, as_of, scratch, args.repeat)
     result["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S")
     print_result(result)
     if args.json:
