@@ -111,14 +111,15 @@ def _database(db: str, n: int) -> str:
 
 
 def measure_load(corpus: Path, as_of: str, scratch: Path, db: str, name: str, repeat: int = 1) -> dict[str, Any]:
-    firsts = []
+    firsts, urls = [], []
     for n in range(repeat):  # each into a new, empty database; the best is shown
-        first = _run(["load", "--db", _database(db, n), "--as-of", as_of, "catalogs", "--no-cache"], corpus, scratch,
+        urls.append(_database(db, n))
+        first = _run(["load", "--db", urls[-1], "--as-of", as_of, "catalogs", "--no-cache"], corpus, scratch,
                      f"{name}-first")
         first["stdout"] = (scratch / f"{name}-first.out").read_text(encoding="utf-8").splitlines()[0]
         firsts.append(first)
     best = min(firsts, key=lambda r: r["wall"])
-    cmd = ["load", "--db", _database(db, firsts.index(best)), "--as-of", as_of, "catalogs"]
+    cmd = ["load", "--db", urls[firsts.index(best)], "--as-of", as_of, "catalogs"]
     result: dict[str, Any] = {"first": {**best, "runs": [r for f in firsts for r in f["runs"]]}}
     result["second_unchanged"] = _run([*cmd, "--no-cache"], corpus, scratch, f"{name}-second")
     result["second_unchanged"]["stdout"] = (scratch / f"{name}-second.out").read_text(encoding="utf-8").splitlines()[0]
@@ -129,7 +130,7 @@ def measure_load(corpus: Path, as_of: str, scratch: Path, db: str, name: str, re
                             "edited": edited}
     result["after_edit"]["stdout"] = (scratch / f"{name}-edited.out").read_text(encoding="utf-8").splitlines()[0]
     if not db.startswith("postgresql"):
-        result["rows"] = _rows_sqlite(Path(db))
+        result["rows"] = _rows_sqlite(Path(urls[firsts.index(best)]))
     return result
 
 

@@ -162,7 +162,7 @@ def _render(task: tuple[str | None, str]) -> dict[str, Any]:
     for number, bodies in enumerate(parts.pages, start=1):
         page = {"overview": parts.overview if number == 1 else None, "bodies": bodies}
         (folder / f"{number}.json").write_text(json.dumps(page, ensure_ascii=False), encoding="utf-8")
-    meta = {"digest": digest, "uses": parts.uses, "totals": parts.totals}
+    meta = {"digest": digest, "pages": len(parts.pages), "uses": parts.uses, "totals": parts.totals}
     # Written last, through a rename: a build killed half-way leaves no manifest, so nothing stale is trusted.
     (folder / "manifest.tmp").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
     os.replace(folder / "manifest.tmp", folder / "manifest.json")
@@ -170,12 +170,16 @@ def _render(task: tuple[str | None, str]) -> dict[str, Any]:
 
 
 def _kept(store: Path, provider: str | None, digest: str) -> dict[str, Any] | None:
-    """The manifest of a department's parts from an earlier build, when it is for this digest."""
+    """The manifest of a department's parts from an earlier build, when it is for this digest and
+    its parts are all there."""
+    folder = store / docs.slug(provider, "provider")
     try:
-        meta = json.loads((store / docs.slug(provider, "provider") / "manifest.json").read_text(encoding="utf-8"))
+        meta = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return meta if isinstance(meta, dict) and meta.get("digest") == digest else None
+    if not isinstance(meta, dict) or meta.get("digest") != digest or not isinstance(meta.get("pages"), int):
+        return None
+    return meta if all((folder / f"{n}.json").is_file() for n in range(1, meta["pages"] + 1)) else None
 
 
 def render_parts(site: docs.Site, store: Path, jobs: int | None = None) -> tuple[int, int]:
