@@ -13,6 +13,7 @@ process.
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import date
 from fnmatch import fnmatch
@@ -250,8 +251,9 @@ def _stage_one(paths: list[Path], rules: list[Rule], ctx: Context, settings: Set
         return result
 
     if store is None:
-        return [done(path, result) for path, result in zip(paths, workers.check_files(
-            paths, settings.cwd, rules, ctx, settings.lang, keep, settings.jobs, wanted), strict=True)]
+        with closing(workers.check_files(paths, settings.cwd, rules, ctx, settings.lang, keep, settings.jobs,
+                                         wanted)) as results:
+            return [done(path, result) for path, result in zip(paths, results, strict=True)]
     # Entries of different rule sets, and with different products kept, are kept apart: both are in the salt.
     kept = [p.name for p in products if p.cached]
     salted = cache.Cache(store.folder, cache.digest(store.salt, ",".join(r.code for r in rules), *kept))
@@ -268,12 +270,12 @@ def _stage_one(paths: list[Path], rules: list[Rule], ctx: Context, settings: Set
             if result is None:
                 found[i] = other.get(other.key(paths[i], shown[i], contents[i]), paths[i], shown[i])
     missing = [i for i, result in enumerate(found) if result is None]
-    computed = workers.check_files([paths[i] for i in missing], settings.cwd, rules, ctx, settings.lang, False,
-                                   settings.jobs, [wanted[i] for i in missing])
-    for i, result in zip(missing, computed, strict=True):
-        # Cached before the consumer takes its product: a product the cache keeps is written with it.
-        salted.put(keys[i], result, kept)
-        found[i] = done(paths[i], result)
+    with closing(workers.check_files([paths[i] for i in missing], settings.cwd, rules, ctx, settings.lang, False,
+                                     settings.jobs, [wanted[i] for i in missing])) as computed:
+        for i, result in zip(missing, computed, strict=True):
+            # Cached before the consumer takes its product: a product the cache keeps is written with it.
+            salted.put(keys[i], result, kept)
+            found[i] = done(paths[i], result)
     store.written += salted.written
     return [result for result in found if result is not None]
 

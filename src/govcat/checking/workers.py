@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import signal
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -67,14 +67,14 @@ def _check(path: Path, products: tuple[str, ...] = ()) -> FileResult:
 
 
 def check_files(paths: list[Path], cwd: Path, rules: list[Rule], ctx: Context, lang: str, keep: bool,
-                jobs: int | None, products: list[tuple[Product, ...]] | None = None) -> Iterator[FileResult]:
+                jobs: int | None, products: list[tuple[Product, ...]] | None = None) -> Generator[FileResult, None, None]:
     """Stage 1 of each file, yielded in the order given as soon as it is done. ``products``: per
     file, the products to make of it."""
     global _STAGE
     wanted = products or [()] * len(paths)
     known = {product.name: product for chosen in wanted for product in chosen}
     names = [tuple(product.name for product in chosen) for chosen in wanted]
-    _STAGE = (cwd, rules, ctx, lang, keep, known)
+    _STAGE = mine = (cwd, rules, ctx, lang, keep, known)
     try:
         count = 1 if keep else workers(paths, jobs)  # whole documents are not worth sending back
         if count == 1:
@@ -100,7 +100,10 @@ def check_files(paths: list[Path], cwd: Path, rules: list[Rule], ctx: Context, l
         finally:
             pool.shutdown(cancel_futures=True)  # Ctrl-C: the files being read finish, the rest are dropped
     finally:
-        _STAGE = None
+        # A generator left unfinished (its consumer raised) is finished when it is collected, maybe
+        # while a later run is using the stage: only its own is cleared.
+        if _STAGE is mine:
+            _STAGE = None
 
 
 def _ignore_interrupt() -> None:
