@@ -33,8 +33,10 @@ LinkML is never imported here: the load runs from the generated artifacts, like 
 from __future__ import annotations
 
 import contextlib
+import queue
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -167,7 +169,8 @@ class SQLiteSession(Session):
             raise DatabaseError(f"无法创建数据库所在的文件夹 {file.parent}：{exc.strerror or exc}") from None
         # Autocommit mode: the transaction is ours (BEGIN … COMMIT), never the module's implicit one.
         try:
-            self.conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+            # check_same_thread off: a load writes from its writer thread, one thread at a time (Loading).
+            self.conn = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
             self.conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
             raise DatabaseError(f"无法打开 SQLite 数据库 {path}：{_first_line(exc)}") from None
@@ -558,8 +561,15 @@ class Loading:
     change is not touched. A resource that disappears from a file is deleted at the end, unless
     another file took it (a resource may move between files and departments: it keeps its row).
     Nothing is committed until the whole validation is in and clean (`finish`); `abort` rolls back.
-    Memory holds one file's rows at a time, whatever the size of the province.
+
+    The rows are written by a thread of their own, so that the database's work (SQLite's pages, the
+    waits for PostgreSQL's COPY) goes on while this process receives the next files and runs the
+    workspace stage; both release the GIL while they wait. It starts with the first rows, after the
+    validation's workers were forked. Its queue is short: when the database is slower than the
+    validation, the validation waits, and memory holds a few files' rows, whatever the province's size.
     """
+
+    WRITE_AHEAD = 4  # files' rows queued for the writer thread
 
     def __init__(self, db_url: str | None, generated: Path, registry_dir: Path | None) -> None:
         """``generated``: the folder of the standard the catalogs are validated against (its DDL)."""
@@ -572,6 +582,9 @@ class Loading:
         self.providers: dict[str, str | None] = {}  # catalog_file -> provider, for the files read for rows
         self.leaving: list[tuple[str, str]] = []  # (resource code, catalog_file) gone from a changed file
         self.product = Product("rows", file_rows, cached=False, wanted=self.wants, take=self.take)
+        self._queue: queue.Queue[FileRows | None] = queue.Queue(maxsize=self.WRITE_AHEAD)
+        self._writer: threading.Thread | None = None
+        self._error: BaseException | None = None
         try:
             self.session.begin()
             self.foreign_keys = _ensure_schema(self.session, ddl, self.where)
@@ -598,17 +611,42 @@ class Loading:
         return self.stored.get(name, (None, None))[1] != digest
 
     def take(self, path: Path, made: FileRows) -> None:
-        """A changed file's rows, written as its validation finishes."""
+        """A changed file's rows, as its validation finishes: queued for the writer thread."""
+        self._raise()
         self.providers[made.catalog_file] = made.provider
-        try:
-            if self.empty:
-                for name in CATALOG_TABLES:
-                    self.session.insert(name, TABLES[name].column_names, made.rows[name])
-                    self.changes.add("inserted", name, len(made.rows[name]))
-            else:
-                self._merge(made)
-        except self.session.errors as exc:
-            raise self._failed(exc) from None
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._write_all, name="govcat-load", daemon=True)
+            self._writer.start()
+        self._queue.put(made)  # waits while the writer is WRITE_AHEAD files behind
+
+    def _write_all(self) -> None:
+        while (made := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # after a failure the rest is only drained; the validation is told at its next file
+            try:
+                if self.empty:
+                    for name in CATALOG_TABLES:
+                        self.session.insert(name, TABLES[name].column_names, made.rows[name])
+                        self.changes.add("inserted", name, len(made.rows[name]))
+                else:
+                    self._merge(made)
+            except BaseException as exc:  # handed to the validation's thread, which raises it
+                self._error = exc
+
+    def _drain(self) -> None:
+        """Wait for the writer thread to write what is queued, and stop it."""
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join()
+            self._writer = None
+        self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            exc, self._error = self._error, None
+            if isinstance(exc, self.session.errors):
+                raise self._failed(exc) from None
+            raise exc
 
     def _merge(self, made: FileRows) -> None:
         session, dialect = self.session, self.session.dialect
@@ -648,6 +686,7 @@ class Loading:
         """Refuse (``LoadRefused``, nothing written) when the run found errors; else write the
         standard and the registry, remove what left the catalogs, record the metrics snapshot and
         commit. The caller calls `abort` when this raises."""
+        self._drain()
         errors = [f for f in outcome.report.findings if f.severity == "error"]
         if errors:
             raise LoadRefused(errors, outcome.report)
@@ -711,6 +750,8 @@ class Loading:
         self.changes.add("inserted", table.name, len(fresh))
 
     def abort(self) -> None:
+        with contextlib.suppress(BaseException):  # what failed is being raised already
+            self._drain()
         _rollback(self.session)
         with contextlib.suppress(Exception):
             self.session.close()
