@@ -121,7 +121,7 @@ def measure_load(corpus: Path, as_of: str, scratch: Path, db: str, name: str, re
     best = min(firsts, key=lambda r: r["wall"])
     cmd = ["load", "--db", urls[firsts.index(best)], "--as-of", as_of, "catalogs"]
     result: dict[str, Any] = {"first": {**best, "runs": [r for f in firsts for r in f["runs"]]}}
-    result["second_unchanged"] = _run([*cmd, "--no-cache"], corpus, scratch, f"{name}-second")
+    result["second_unchanged"] = _run([*cmd, "--no-cache"], corpus, scratch, f"{name}-second", repeat)
     result["second_unchanged"]["stdout"] = (scratch / f"{name}-second.out").read_text(encoding="utf-8").splitlines()[0]
     cache = scratch / f"{name}-cache"
     _run([*cmd, "--cache-dir", str(cache)], corpus, scratch, f"{name}-fill")
@@ -205,7 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default=",".join(STEPS), help=f"comma-separated subset of {', '.join(STEPS)}")
     parser.add_argument("--postgres", action="store_true", help="also load into a throw-away PostgreSQL cluster")
     parser.add_argument("--repeat", type=int, default=1,
-                        help="runs of cold and warm validate, of first loads and cold builds; the best is shown")
+                        help="runs of cold and warm validate, of loads and cold builds; the best is shown")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args(argv)
     only = [s for s in args.only.split(",") if s]
