@@ -9,6 +9,7 @@ import random
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,87 @@ def test_default_location_and_no_cache(tmp_path: Path) -> None:
                                  "standard_version: '1.0'\n", encoding="utf-8")
     _validate(lone, "x.yaml")
     assert not (lone / ".govcat_cache").exists()  # outside any workspace nothing is left behind
+
+
+# --- the warm run's replay of the workspace stage (engine._replay) -------------------------------------
+
+def _in_process(root: Path, store: Path | None) -> str:
+    from govcat.checking import engine
+
+    settings = engine.Settings(paths=[root / "catalogs"], as_of=AS_OF, cwd=root, cache=store is not None,
+                               cache_dir=store)
+    return json.dumps(engine.validate(settings).as_dict(), ensure_ascii=False, sort_keys=True)
+
+
+def _workspace_findings(root: Path) -> dict[str, list[dict[str, object]]]:
+    report = json.loads(_in_process(root, None))
+    found: dict[str, list[dict[str, object]]] = {}
+    for f in report["findings"]:
+        found.setdefault(f["file"], []).append(f)
+    return found
+
+
+def test_a_warm_run_replays_the_workspace_stage_only_when_it_would_find_the_same(
+        corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from govcat.checking import engine
+
+    root = tmp_path / "ws"
+    shutil.copytree(corpus, root)
+    store = tmp_path / "cache"
+    built: list[int] = []
+    original = engine.index.build
+    monkeypatch.setattr(engine.index, "build", lambda docs: built.append(len(docs)) or original(docs))
+
+    def check(label: str, replayed: bool) -> None:
+        count = len(built)
+        warm = _in_process(root, store)
+        assert warm == _in_process(root, None), label
+        assert len(built) == count + (1 if replayed else 2), label  # the cold run builds it once
+
+    check("fill", replayed=False)
+    check("nothing changed", replayed=True)
+    workspace_codes = {"GC203", "GC204", "GC205", "GC601"}
+    found = _workspace_findings(root)
+    files = sorted((root / "catalogs").glob("*/*.yaml"))
+    named = {f["file"] for fs in found.values() for f in fs if f["code"] in workspace_codes}
+    named |= {p.relative_to(root).as_posix() for p in files
+              if any(p.relative_to(root).as_posix() in str(f["message"]) for fs in found.values() for f in fs
+                     if f["code"] in workspace_codes)}
+    quiet = next(p for p in files if p.relative_to(root).as_posix() not in named)
+    loud = next(p for p in files if any(f["code"] in workspace_codes for f in found.get(p.relative_to(root).as_posix(), [])))
+    # A summary edited (nothing the workspace rules read), in a file no workspace finding is about.
+    quiet.write_text(quiet.read_text(encoding="utf-8").replace("summary: ", "summary: 已修订：", 1), encoding="utf-8")
+    check("text edit", replayed=True)
+    # The same kind of edit, one line longer, in a file with a workspace finding: its position may move.
+    text = loud.read_text(encoding="utf-8")
+    loud.write_text(text.replace("summary: ", "summary: 已修订：", 1).replace("\n", "\n\n", 1), encoding="utf-8")
+    check("text edit where a workspace finding is", replayed=False)
+    # A resource renamed: the names the workspace rules compare changed.
+    lines = quiet.read_text(encoding="utf-8").splitlines(keepends=True)
+    i = next(i for i, line in enumerate(lines) if line.startswith("    name: "))
+    lines[i] = lines[i].replace("name: ", "name: 新", 1)
+    quiet.write_text("".join(lines), encoding="utf-8")
+    check("name edit", replayed=False)
+    check("nothing changed again", replayed=True)
+
+
+def test_a_file_changed_right_after_a_run_is_read_again_whatever_its_status(corpus: Path, tmp_path: Path) -> None:
+    """A file rewritten within the file system's timestamp granularity, with its size and times put
+    back, looks unchanged to `stat`: the record's digest is trusted only for files older than it."""
+    root = tmp_path / "ws"
+    shutil.copytree(corpus, root)
+    store = tmp_path / "cache"
+    path = sorted((root / "catalogs").glob("*/*.yaml"))[0]
+    old = time.time_ns() - 3600 * 10**9  # an hour ago: out of the racy window
+    os.utime(path, ns=(old, old))
+    assert _in_process(root, store) == _in_process(root, None)
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    at = text.index('- code: "') + len('- code: "')
+    changed = text[:at] + "9" + text[at + 1:]  # a resource code of the same length, in no valid format
+    assert changed != text and len(changed.encode()) == len(text.encode())
+    cold = _in_process(root, None)
+    path.write_text(changed, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_size == before.st_size and path.stat().st_mtime_ns == before.st_mtime_ns
+    assert _in_process(root, store) == _in_process(root, None) != cold

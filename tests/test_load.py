@@ -83,12 +83,16 @@ def tables(url: str) -> set[str]:
 
 
 def dump(url: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every registry table, in a fixed order."""
+    """Every row of every registry table, in a fixed order (a snapshot's time of recording left out)."""
     session = _session(url)
     try:
-        return {t.name: session.query(f"SELECT * FROM {t.name} ORDER BY "
-                                      + ", ".join(str(i + 1) for i in range(len(t.columns))))
-                for t in sql.REGISTRY if session.has_table(t.name)}
+        found = {}
+        for t in sql.REGISTRY:
+            if session.has_table(t.name):
+                columns = [c for c in t.column_names if c != "recorded_at"]
+                found[t.name] = session.query(f"SELECT {', '.join(columns)} FROM {t.name} ORDER BY "
+                                              + ", ".join(str(i + 1) for i in range(len(columns))))
+        return found
     finally:
         session.rollback()
         session.close()
@@ -113,6 +117,8 @@ def expected_counts(root: Path) -> dict[str, int]:
             counts["resource_relations"] += len(set(res.get("related_codes", [])))
     registry = yaml.safe_load((root / "catalogs" / "departments.yaml").read_text(encoding="utf-8"))
     counts["departments"] = len(registry["departments"])
+    counts["catalog_files"] = len(_catalog_files(root))
+    counts["metric_snapshots"] = len(registry["departments"])  # one load: one row per department
     std = json.loads((REPO / "generated" / "standard.json").read_text(encoding="utf-8"))
     counts["update_frequencies"] = len(std["frequencies"])
     counts["data_elements"] = len(std["elements"])
@@ -238,18 +244,25 @@ def test_catalog_with_an_error_is_refused_and_the_database_unchanged(ws: Path, d
 # --- atomicity ---------------------------------------------------------------------------------------
 
 def _fail_after(monkeypatch: pytest.MonkeyPatch, writes: int) -> list[int]:
-    """Make the loader's n-th write statement raise, after the earlier ones reached the database."""
-    original = database.Session.write
+    """Make the loader's n-th write (a statement, or a bulk insert: COPY in PostgreSQL) raise, after
+    the earlier ones reached the database."""
     calls: list[int] = []
+    for cls, name in ((database.Session, "write"), (database.Session, "insert"), (database.PostgresSession, "insert")):
+        original = getattr(cls, name)
 
-    def write(self: database.Session, statement: str, rows: list[tuple[Any, ...]]) -> None:
-        if rows:
-            calls.append(len(rows))
-            if len(calls) == writes:
-                raise RuntimeError("injected failure")
-        original(self, statement, rows)
+        def failing(self: database.Session, *args: Any, original: Any = original) -> None:
+            rows = args[-1]
+            if rows and not getattr(self, "_counting", False):
+                calls.append(len(rows))
+                if len(calls) == writes:
+                    raise RuntimeError("injected failure")
+            self._counting = True  # type: ignore[attr-defined]  # an insert that writes through write() counts once
+            try:
+                original(self, *args)
+            finally:
+                self._counting = False  # type: ignore[attr-defined]
 
-    monkeypatch.setattr(database.Session, "write", write)
+        monkeypatch.setattr(cls, name, failing)
     return calls
 
 
@@ -283,13 +296,16 @@ from datetime import date
 from pathlib import Path
 from govcat import jobs
 from govcat.publishing import database
-original, calls = database.Session.write, []
-def write(self, statement, rows):
-    original(self, statement, rows)
-    calls.append(len(rows))
-    if len(calls) == int(sys.argv[3]):
-        os.kill(os.getpid(), signal.SIGKILL)
-database.Session.write = write
+calls = []
+def killing(original):
+    def method(self, *args):
+        original(self, *args)
+        calls.append(len(args[-1]))
+        if len(calls) == int(sys.argv[3]):
+            os.kill(os.getpid(), signal.SIGKILL)
+    return method
+database.Session.write = killing(database.Session.write)
+database.PostgresSession.insert = killing(database.PostgresSession.insert)
 jobs.load(sys.argv[1], [Path(sys.argv[2])], date(2026, 11, 22))
 """
 
@@ -432,10 +448,12 @@ def test_documented_queries_run_and_agree_with_the_validator(db_url: str) -> Non
     load(db_url, REPO)
     dialect = database.target(db_url).dialect
     queries = _documented_queries(dialect)
-    assert len(queries) == 4
+    assert len(queries) == 5
     session = _session(db_url)
     try:
-        per_department, per_element, overdue, mapping = (session.query(q) for q in queries)
+        per_department, per_element, overdue, mapping, history = (session.query(q) for q in queries)
+        registry = yaml.safe_load((REPO / "catalogs" / "departments.yaml").read_text(encoding="utf-8"))
+        assert len(history) == len(registry["departments"]) and {float(row[2]) for row in history} == {100.0}
         assert sum(row[2] for row in per_department) == len(dump(db_url)["resources"])
         assert per_element and per_element[0][3] >= per_element[-1][3]
         assert overdue == []  # the examples are up to date at the as-of date (no GC504)
@@ -448,3 +466,97 @@ def test_documented_queries_run_and_agree_with_the_validator(db_url: str) -> Non
     finally:
         session.rollback()
         session.close()
+
+
+# --- incremental: only what changed is read and written ------------------------------------------------
+
+def _spy_rows(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the load reads for rows (a workspace this small is read in this process)."""
+    read: list[str] = []
+    original = database.file_rows
+
+    def spy(doc: Any, ctx: Any) -> database.FileRows:
+        read.append(doc.path.relative_to(doc.path.parents[1]).as_posix())
+        return original(doc, ctx)
+
+    monkeypatch.setattr(database, "file_rows", spy)
+    return read
+
+
+def test_only_the_changed_file_is_read_and_rewritten(ws: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    read = _spy_rows(monkeypatch)
+    load(db_url, ws)
+    assert len(read) == len(_catalog_files(ws))
+    before, versions = dump(db_url), _row_versions(db_url)
+    read.clear()
+    path = ws / "catalogs" / "11330100MB0000012X" / "catalog.yaml"
+    _edit(path, lambda data: data["resources"][0].update(summary=data["resources"][0]["summary"] + "（修订）"))
+    result = jobs.load(db_url, [ws / "catalogs"], AS_OF)
+    assert read == ["11330100MB0000012X/catalog.yaml"]
+    assert result.changes.total("inserted") == result.changes.total("deleted") == 0
+    assert {t: n for t, n in result.changes.updated.items() if n} == {"resources": 1, "catalog_files": 1}
+    after = dump(db_url)
+    assert [t for t in before if before[t] != after[t]] == ["resources", "catalog_files"]
+    if versions:  # PostgreSQL: every other row kept its version
+        moved = {t: sum(1 for a, b in zip(versions[t], _row_versions(db_url)[t], strict=True) if a != b)
+                 for t in versions}
+        assert sum(moved.values()) <= 2, moved
+    read.clear()
+    load(db_url, ws)
+    assert read == []  # nothing changed: no file is read for rows
+
+
+def _related(root: Path) -> tuple[Path, dict[str, Any], Path]:
+    """A resource another department relates to, its file, and a file of a third department."""
+    files = _catalog_files(root)
+    catalogs = {p: yaml.safe_load(p.read_text(encoding="utf-8")) for p in files}
+    for path, data in catalogs.items():
+        for res in data["resources"][1:]:
+            others = [p for p, d in catalogs.items() if p.parent != path.parent
+                      and any(res["code"] in r.get("related_codes", []) for r in d["resources"])]
+            if others:
+                third = next(p for p in files if p.parent not in (path.parent, others[0].parent))
+                return path, res, third
+    raise AssertionError("no resource of the examples is related to from another department")
+
+
+@pytest.mark.parametrize("later", [False, True], ids=["to-an-earlier-file", "to-a-later-file"])
+def test_a_resource_moving_between_departments_keeps_what_relates_to_it(ws: Path, new_db: Callable[[], str],
+                                                                        later: bool) -> None:
+    url = new_db()
+    load(url, ws)
+    source, res, target = _related(ws)
+    if later != (target > source):  # the order in which the two files are read for rows
+        target = next(p for p in _catalog_files(ws) if p.parent != source.parent and (p > source) == later)
+    relations = [r for r in dump(url)["resource_relations"] if r[1] == res["code"]]
+    assert relations
+    _edit(source, lambda data: data.update(resources=[r for r in data["resources"] if r["code"] != res["code"]]))
+    _edit(target, lambda data: data["resources"].append(res))
+    load(url, ws)
+    rows = dump(url)
+    moved = next(r for r in rows["resources"] if r[0] == res["code"])
+    assert moved[1] == target.parent.name and moved[-1] == target.relative_to(ws / "catalogs").as_posix()
+    assert [r for r in rows["resource_relations"] if r[1] == res["code"]] == relations
+    fresh = new_db()
+    load(fresh, ws)
+    assert dump(fresh) == rows
+
+
+def test_renamed_and_removed_files(ws: Path, new_db: Callable[[], str]) -> None:
+    url = new_db()
+    load(url, ws)
+    folder = ws / "catalogs" / "11330100MB00000144"
+    (folder / "supervision.yaml").rename(folder / "监管.yaml")
+    load(url, ws)
+    rows = dump(url)
+    assert "11330100MB00000144/监管.yaml" in {r[0] for r in rows["catalog_files"]}
+    assert "11330100MB00000144/supervision.yaml" not in {r[0] for r in rows["catalog_files"]}
+    fresh = new_db()
+    load(fresh, ws)
+    assert dump(fresh) == rows
+    path, code = _removable(ws)
+    _edit(path, lambda data: data.update(resources=[r for r in data["resources"] if r["code"] != code]))
+    load(url, ws)
+    again = new_db()
+    load(again, ws)
+    assert dump(again) == dump(url)

@@ -120,9 +120,11 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         mp.setenv(docs.AS_OF_ENV, AS_OF)
         mp.setattr(docs, "RESOURCES_PER_PAGE", PER_PAGE)
         started = time.perf_counter()
-        out = site.build(root, jobs.validate([root / "catalogs"], date.fromisoformat(AS_OF), root))
+        built = site.build(root, jobs.validate([root / "catalogs"], date.fromisoformat(AS_OF), root))
         seconds = time.perf_counter() - started
+    out = built.out
     assert out == root / "site"
+    assert built.departments == 9 and built.reused == 0  # the first build renders every department
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pages = sum(1 for _ in out.rglob("*.html"))
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
@@ -403,18 +405,27 @@ def test_a_large_department_continues_on_linked_pages(built: Path) -> None:
     assert html[1].count('id="findings"') == 0 and html[0].count('id="findings"') == 1
 
 
-def test_lean_search_indexes_what_the_search_plugin_would(built: Path) -> None:
-    """`govcat build` hides the NOSEARCH blocks from material's search plugin; the entries must be
-    those the plugin makes from the whole page."""
+def test_the_search_index_is_what_the_search_plugin_makes_of_the_whole_page(built: Path) -> None:
+    """`govcat build` fills a department page's parts after the search plugin has indexed it, and hides
+    the NOSEARCH blocks of the other pages from it: the entries must be those the plugin makes from
+    the whole page, as `govcat generate docs && mkdocs build` gives it."""
     import markdown
     from material.plugins.search.plugin import SearchIndex
     from mkdocs.config import load_config
 
     config = load_config(str(built.parent / "mkdocs.yml"))
-    md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
-    source = (built.parent / "docs" / "reference" / "departments" / f"{SPLIT}.md").read_text(encoding="utf-8")
-    html = md.convert(source.split("\n---\n", 1)[1])
-    assert html.count(site.NOSEARCH[0]) > PER_PAGE
+
+    def html(source: str) -> str:
+        md = markdown.Markdown(extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"])
+        return md.convert(source.split("\n---\n", 1)[1])
+
+    light = html((built.parent / "docs" / "reference" / "departments" / f"{SPLIT}.md").read_text(encoding="utf-8"))
+    assert light.count("<!--govcat:part:") == PER_PAGE + 1 and site.NOSEARCH[0] not in light
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(docs, "RESOURCES_PER_PAGE", PER_PAGE)
+        whole = html(docs.generate(built.parent, _examples(), date.fromisoformat(AS_OF))[
+            f"docs/reference/departments/{SPLIT}.md"])
+    assert whole.count(site.NOSEARCH[0]) == PER_PAGE + 1
 
     def entries(content: str) -> list[dict[str, Any]]:
         index = SearchIndex()
@@ -422,11 +433,14 @@ def test_lean_search_indexes_what_the_search_plugin_would(built: Path) -> None:
         index.add_entry_from_context(page)
         return index.entries
 
-    lean = site._NOSEARCH_BLOCK.sub("", html)
-    assert len(lean) < len(html) / 2
-    assert entries(lean) == entries(html)
+    lean = site._NOSEARCH_BLOCK.sub("", whole)
+    assert len(lean) < len(whole) / 2
+    assert entries(light) == entries(lean) == entries(whole)
     assert any(e["title"].replace("\u200b", "") == "婚姻登记信息" for e in entries(lean))
     assert not any("KingbaseES" in e["text"] for e in entries(lean))  # attributes are not indexed
+    # The built page is the whole page: its parts filled in where the placeholders were.
+    page = (built / "reference" / "departments" / SPLIT / "index.html").read_text(encoding="utf-8")
+    assert "<!--govcat:part:" not in page and page.count(site.NOSEARCH[0]) == PER_PAGE + 1
 
 
 @functools.cache
@@ -463,7 +477,7 @@ def test_optional_queries_page_joins_the_nav(tmp_path: Path) -> None:
 
 def test_failed_build_is_a_usage_error_with_the_mkdocs_message(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(site, "write_pages", lambda root, outcome, as_of=None: {})
+    monkeypatch.setattr(docs.Pages, "all", lambda self, parts=None: {})
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text("# 首页\n\n[缺失](missing.md)\n", encoding="utf-8")
     (tmp_path / "mkdocs.yml").write_text("site_name: t\ntheme: {name: material, language: zh, font: false}\n",
@@ -566,7 +580,10 @@ def test_metrics_formulas(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("as_of", [date(2026, 11, 22), date(2027, 3, 1), date(2028, 1, 1)])
 def test_timeliness_agrees_with_gc504(as_of: date) -> None:
-    snapshot = jobs.validate([REPO / "catalogs"], as_of, REPO)
+    from govcat.checking import engine
+
+    # Whole documents: the metrics come from them here, not from the product the workers make.
+    snapshot = engine.run(engine.Settings(paths=[REPO / "catalogs"], as_of=as_of, cwd=REPO), keep_documents=True)
     late = {res.get("code") for doc in snapshot.docs for res in metrics.catalog_resources(doc)
             if metrics.overdue(snapshot.std, res.get("update_frequency"), res.get("last_updated_on"), as_of)
             and res.get("last_updated_on")}
@@ -575,6 +592,7 @@ def test_timeliness_agrees_with_gc504(as_of: date) -> None:
     assert late == reported
     board = metrics.dashboard(snapshot, as_of)
     assert board.total.timeliness.denominator - board.total.timeliness.numerator >= len(late)
+    assert board == metrics.dashboard(jobs.validate([REPO / "catalogs"], as_of, REPO), as_of)  # the product agrees
 
 
 def test_field_rule_map_names_real_rules() -> None:
@@ -622,3 +640,50 @@ def test_chart_selection_keeps_small_workspaces_whole() -> None:
     rates = [r.rate for _, r in chosen]
     known = [r for r in rates if r is not None]
     assert known == sorted(known) and rates[: len(known)] == known  # lowest first, no denominator last
+
+
+def test_a_rebuild_renders_again_only_what_changed(tmp_path: Path) -> None:
+    """A department's parts are rendered again when its files change, or when a resource it links to
+    moves to another page; every other department keeps the parts of the previous build."""
+    _workspace(tmp_path)
+    as_of = date.fromisoformat(AS_OF)
+
+    def render() -> tuple[int, int]:
+        data = docs.build_site(tmp_path, jobs.validate([tmp_path / "catalogs"], as_of, tmp_path), as_of)
+        return site.render_parts(data, tmp_path / site.PARTS)
+
+    def edit(path: Path, change: Any) -> None:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        change(data)
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(docs, "RESOURCES_PER_PAGE", PER_PAGE)
+        assert render() == (9, 0)
+        assert render() == (0, 9)
+        other = tmp_path / "catalogs" / "11330100MB00000131" / "catalog.yaml"
+        edit(other, lambda data: data["resources"][0].update(summary=data["resources"][0]["summary"] + "（修订）"))
+        assert render() == (1, 8)
+        # New resources at the top of a department move its resources down, one of them onto the next
+        # page: the departments that link to a moved resource are rendered again too.
+        catalogs = {p: yaml.safe_load(p.read_text(encoding="utf-8")) for p in (tmp_path / "catalogs").glob("*/*.yaml")}
+        related = {p: {c for r in data["resources"] for c in r.get("related_codes", [])} for p, data in catalogs.items()}
+        target, position = next((p, i) for p, data in sorted(catalogs.items()) for i, r in enumerate(data["resources"])
+                                if any(r["code"] in codes for q, codes in related.items() if q.parent != p.parent))
+        added = PER_PAGE - position % PER_PAGE
+        codes = [r["code"] for r in catalogs[target]["resources"]]
+        moved = {c for i, c in enumerate(codes) if i // PER_PAGE != (i + added) // PER_PAGE}
+        linking = {p.parent.name for p, found in related.items() if p.parent != target.parent and moved & found}
+        first = catalogs[target]["resources"][0]
+        new = [{**first, "code": codes[0].split("/")[0] + f"/{990000 + j}", "name": f"新增的信息资源{j}",
+                "related_codes": []} for j in range(added)]
+        edit(target, lambda data: data.update(resources=new + data["resources"]))
+        assert linking and render() == (1 + len(linking), 9 - 1 - len(linking))
+        shutil.rmtree(tmp_path / "catalogs" / INJECTED)
+        registry = tmp_path / "catalogs" / "departments.yaml"
+        edit(registry, lambda data: data.update(departments=[d for d in data["departments"] if d["code"] != INJECTED]))
+        assert render() == (0, 8)
+        assert sorted(p.name for p in (tmp_path / site.PARTS).iterdir()) == sorted(
+            p.name for p in (tmp_path / "catalogs").iterdir() if p.is_dir())
+        (tmp_path / site.PARTS / SPLIT / "2.json").unlink()  # a part lost since: rendered again, not trusted
+        assert render() == (1, 7)

@@ -19,6 +19,8 @@ from tests.postgres import pg_db, pg_url  # noqa: F401
 
 NOTICE = "-- 本文件由 `govcat generate sql` 生成，请勿手工编辑。"
 CHECK_IN = re.compile(r"CONSTRAINT (\w+)_check CHECK \((\w+) IN \(('.*)\)\)")
+# SQLite's form of the same check: a chain of comparisons (sql.one_of).
+CHECK_OR = re.compile(r"CONSTRAINT (\w+)_check CHECK \(((\w+) = '.*)\),?$", re.M)
 
 
 
@@ -75,7 +77,11 @@ def test_registry_ddl_is_deterministic_and_committed(generated: dict[str, str]) 
 
 def test_check_lists_equal_the_schema_enums(view: Any) -> None:
     for dialect in sql.DIALECTS:
-        found = {(m[2], m[1]): re.findall(r"'((?:[^']|'')*)'", m[3]) for m in CHECK_IN.finditer(_ddl(dialect))}
+        if dialect == "sqlite":
+            found = {(m[3], m[1]): re.findall(r"= '((?:[^']|'')*)'", m[2]) for m in CHECK_OR.finditer(_ddl(dialect))}
+            assert all(set(re.findall(r"(\w+) = '", m[2])) == {m[3]} for m in CHECK_OR.finditer(_ddl(dialect)))
+        else:
+            found = {(m[2], m[1]): re.findall(r"'((?:[^']|'')*)'", m[3]) for m in CHECK_IN.finditer(_ddl(dialect))}
         expected = {}
         for table in sql.REGISTRY:
             for column in table.columns:
@@ -92,7 +98,7 @@ def test_schema_version_follows_the_model(view: Any) -> None:
     resolved = sql.resolve(view)
     version = sql.schema_version(resolved.enums)
     assert sql.ddl_meta(_ddl("sqlite")) == sql.ddl_meta(_ddl("postgresql")) == {
-        "schema_version": version, "standard_version": "1.0.0"}
+        "schema_version": version, "standard_version": "1.0.0"}  # SemVer since the lifecycle (SPEC 6.1)
     changed = {**resolved.enums, "MountStatus": [*resolved.enums["MountStatus"], "挂接中"]}
     assert sql.schema_version(changed) != version
 

@@ -104,5 +104,5 @@ def test_a_worker_that_dies_ends_the_run_with_a_clear_message(workspace: Path,
         engine.validate(Settings(paths=[workspace / "catalogs"], as_of=AS_OF, cwd=workspace, jobs=2))
 
 
-def _die(path: Path) -> None:
+def _die(path: Path, *products: object) -> None:
     os._exit(9)

@@ -79,6 +79,10 @@ def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dat
         raise click.BadParameter(f"应为 YYYY-MM-DD 格式的日期：{value}") from None
 
 
+def _optional_date(ctx: click.Context, param: click.Parameter, value: str | None) -> date | None:
+    return None if value is None else _as_of(ctx, param, value)
+
+
 def _workspace(command: Callable[..., int]) -> Callable[..., int]:
     """`--workspace DIR` on a command: the standards repository to work on (default: the one the
     current directory lies in, found upward; outside any, the standard shipped with govcat)."""
@@ -89,6 +93,22 @@ def _workspace(command: Callable[..., int]) -> Callable[..., int]:
     def wrapper(*args: Any, workspace_dir: Path | None, **kwargs: Any) -> int:
 
         return command(*args, workspace=locate(workspace_dir), **kwargs)
+
+    return wrapper
+
+
+def _caching(command: Callable[..., int]) -> Callable[..., int]:
+    """`--cache-dir` / `--no-cache` on a command that validates on its way (load, report, build): the
+    incremental cache of `govcat validate`, passed on as ``caching``."""
+
+    @click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
+                  envvar="GOVCAT_CACHE_DIR", help="增量校验缓存的文件夹（默认：工作区根目录下的 .govcat_cache/）。")
+    @click.option("--no-cache", is_flag=True, envvar="GOVCAT_NO_CACHE", help="不读也不写增量校验缓存。")
+    @functools.wraps(command)
+    def wrapper(*args: Any, cache_dir: Path | None, no_cache: bool, **kwargs: Any) -> int:
+        from govcat.jobs import Caching
+
+        return command(*args, caching=Caching(not no_cache, cache_dir), **kwargs)
 
     return wrapper
 
@@ -231,11 +251,12 @@ def generate(targets: tuple[str, ...], check: bool, resource_code: str | None, d
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @_guard
 @_workspace
-def load(db_url: str | None, as_of: date, paths: tuple[Path, ...], workspace: Workspace) -> int:
-    """把校验通过的目录、数据元标准和代码集装入目录库（一个事务，可重复执行）。"""
+@_caching
+def load(db_url: str | None, as_of: date, paths: tuple[Path, ...], workspace: Workspace, caching: Any) -> int:
+    """把校验通过的目录、数据元标准和代码集装入目录库（一个事务，可重复执行；只重写内容变了的目录文件），并记录一次合规指标快照。"""
     from govcat import jobs
 
-    return jobs.load_command(db_url, list(paths) or [Path("catalogs")], as_of, workspace)
+    return jobs.load_command(db_url, list(paths) or [Path("catalogs")], as_of, workspace, caching)
 
 
 @main.command()
@@ -273,18 +294,32 @@ def convert(source: Path, output: Path | None, workspace: Workspace) -> int:
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
 @click.option("--output", "-o", type=click.Path(path_type=Path, dir_okay=False), help="写入文件而不是标准输出。")
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="更新及时性的判定日期（默认今天）。")
+@click.option("--db", "db_url", metavar="URL",
+              help="目录库（数据质量结果与指标快照）：SQLite 文件路径或 postgresql://…（默认 build/govcat.db）。")
+@click.option("--since", callback=_optional_date, metavar="YYYY-MM-DD",
+              help="同时给出自该日期以来各部门的指标趋势（来自 govcat load 记录的快照）。")
 @_guard
 @_workspace
-def report(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date, workspace: Workspace) -> int:
-    """各部门合规指标：数据元映射率、挂接率、共享率、开放率、更新及时率与校验发现。"""
+@_caching
+def report(paths: tuple[Path, ...], fmt: str, output: Path | None, as_of: date, db_url: str | None,
+           since: date | None, workspace: Workspace, caching: Any) -> int:
+    """各部门合规指标：数据元映射率、挂接率、共享率、开放率、更新及时率、数据质量与校验发现；--since 给出趋势。"""
     import json
 
     from govcat import jobs
     from govcat.publishing import metrics
 
-    board = jobs.dashboard(list(paths) or [Path("catalogs")], as_of, workspace)
-    text = (json.dumps(metrics.as_dict(board), ensure_ascii=False, indent=2) + "\n" if fmt == "json"
-            else metrics.as_markdown(board))
+    board = jobs.dashboard(list(paths) or [Path("catalogs")], as_of, workspace, db_url, caching=caching)
+    history = jobs.history(db_url, since) if since is not None else None
+    if fmt == "json":
+        data = metrics.as_dict(board)
+        if history is not None and since is not None:
+            data["trend"] = {"since": since.isoformat(), **metrics.trend_dict(history)}
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = metrics.as_markdown(board)
+        if history is not None and since is not None:
+            text += "\n" + metrics.trend_markdown(history, since)
     if output is not None:
         output.write_text(text, encoding="utf-8")
     else:
@@ -409,11 +444,12 @@ def migrate(paths: tuple[Path, ...], to: str | None, check: bool, fmt: str, lang
 @click.option("--as-of", callback=_as_of, metavar="YYYY-MM-DD", help="更新及时性的判定日期（默认今天）。")
 @_guard
 @_workspace
-def build(as_of: date, workspace: Workspace) -> int:
-    """主任务：校验全部目录，生成产物，装入 SQLite 目录库，构建文档站。"""
+@_caching
+def build(as_of: date, workspace: Workspace, caching: Any) -> int:
+    """主任务：生成产物，校验全部目录并装入 SQLite 目录库（记录合规指标快照），构建文档站。"""
     from govcat import jobs
 
-    return jobs.build(workspace, as_of)
+    return jobs.build(workspace, as_of, caching)
 
 
 # --- govcat data (SPEC §6.3) -------------------------------------------------------------------------

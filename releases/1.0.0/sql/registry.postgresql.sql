@@ -1,6 +1,6 @@
 -- 本文件由 `govcat generate sql` 生成，请勿手工编辑。
 -- 政务数据目录库（PostgreSQL）：提供方名录、更新周期、代码集、数据元、信息资源与信息项。
--- 标准版本 1.0.0，结构版本 98d471f3cb5f。手工建库：psql -v ON_ERROR_STOP=1 --single-transaction -f registry.postgresql.sql；`govcat load` 会在空库中自动建库。
+-- 标准版本 1.0.0，结构版本 9493593a63c0。手工建库：psql -v ON_ERROR_STOP=1 --single-transaction -f registry.postgresql.sql；`govcat load` 会在空库中自动建库。
 
 CREATE TABLE govcat_meta (
     key VARCHAR(64) NOT NULL,
@@ -76,7 +76,6 @@ CREATE TABLE code_values (
     deprecated TEXT,
     position INTEGER NOT NULL,
     CONSTRAINT code_values_pkey PRIMARY KEY (code_set, code),
-    CONSTRAINT code_values_code_set_fkey FOREIGN KEY (code_set) REFERENCES code_sets (name) ON DELETE CASCADE,
     CONSTRAINT code_values_position_check CHECK (position >= 1)
 );
 COMMENT ON TABLE code_values IS '代码集的代码值';
@@ -111,8 +110,6 @@ CREATE TABLE data_elements (
     replaced_by VARCHAR(7),
     CONSTRAINT data_elements_pkey PRIMARY KEY (id),
     CONSTRAINT data_elements_slot_key UNIQUE (slot),
-    CONSTRAINT data_elements_code_set_fkey FOREIGN KEY (code_set) REFERENCES code_sets (name),
-    CONSTRAINT data_elements_replaced_by_fkey FOREIGN KEY (replaced_by) REFERENCES data_elements (id) DEFERRABLE INITIALLY DEFERRED,
     CONSTRAINT data_elements_data_type_check CHECK (data_type IN ('C', 'N', 'Y', 'D', 'T', 'L', 'M', 'G', 'B', 'I', 'F')),
     CONSTRAINT data_elements_fixed_length_check CHECK (fixed_length >= 1),
     CONSTRAINT data_elements_max_length_check CHECK (max_length >= 1),
@@ -144,8 +141,7 @@ COMMENT ON COLUMN data_elements.replaced_by IS '替代数据元';
 CREATE TABLE data_element_aliases (
     element_id VARCHAR(7) NOT NULL,
     alias VARCHAR(200) NOT NULL,
-    CONSTRAINT data_element_aliases_pkey PRIMARY KEY (element_id, alias),
-    CONSTRAINT data_element_aliases_element_id_fkey FOREIGN KEY (element_id) REFERENCES data_elements (id) ON DELETE CASCADE
+    CONSTRAINT data_element_aliases_pkey PRIMARY KEY (element_id, alias)
 );
 COMMENT ON TABLE data_element_aliases IS '数据元同义名称';
 COMMENT ON COLUMN data_element_aliases.element_id IS '内部标识符';
@@ -179,8 +175,6 @@ CREATE TABLE resources (
     mount_endpoint TEXT,
     catalog_file TEXT NOT NULL,
     CONSTRAINT resources_pkey PRIMARY KEY (code),
-    CONSTRAINT resources_provider_code_fkey FOREIGN KEY (provider_code) REFERENCES departments (code),
-    CONSTRAINT resources_update_frequency_fkey FOREIGN KEY (update_frequency) REFERENCES update_frequencies (value),
     CONSTRAINT resources_classification_class_check CHECK (classification_class IN ('基础信息资源', '主题信息资源', '部门信息资源')),
     CONSTRAINT resources_classification_item_check CHECK (classification_item IN ('人口', '法人单位', '自然资源和空间地理', '社会信用', '电子证照', '公共服务', '健康保障', '社会保障', '食品药品安全', '安全生产', '价格监管', '能源安全', '信用体系', '城乡建设', '社区治理', '生态环保', '应急维稳', '党中央', '全国人大常委会', '国务院', '全国政协', '最高人民法院', '最高人民检察院', '省（自治区、直辖市）及其下各级政务部门', '计划单列市及其下各级政务部门')),
     CONSTRAINT resources_format_category_check CHECK (format_category IN ('电子文件', '电子表格', '数据库', '图形图像', '流媒体', '自描述格式', '服务接口')),
@@ -195,6 +189,7 @@ CREATE TABLE resources (
     CONSTRAINT resources_mount_status_check CHECK (mount_status IN ('已挂接', '未挂接'))
 );
 CREATE INDEX resources_provider_code_idx ON resources (provider_code);
+CREATE INDEX resources_catalog_file_idx ON resources (catalog_file);
 COMMENT ON TABLE resources IS '信息资源';
 COMMENT ON COLUMN resources.code IS '信息资源代码';
 COMMENT ON COLUMN resources.provider_code IS '提供方代码';
@@ -228,7 +223,6 @@ CREATE TABLE resource_keywords (
     position INTEGER NOT NULL,
     keyword TEXT NOT NULL,
     CONSTRAINT resource_keywords_pkey PRIMARY KEY (resource_code, position),
-    CONSTRAINT resource_keywords_resource_code_fkey FOREIGN KEY (resource_code) REFERENCES resources (code) ON DELETE CASCADE,
     CONSTRAINT resource_keywords_position_check CHECK (position >= 1)
 );
 COMMENT ON TABLE resource_keywords IS '关键字';
@@ -239,9 +233,7 @@ COMMENT ON COLUMN resource_keywords.keyword IS '关键字';
 CREATE TABLE resource_relations (
     resource_code VARCHAR(16) NOT NULL,
     related_code VARCHAR(16) NOT NULL,
-    CONSTRAINT resource_relations_pkey PRIMARY KEY (resource_code, related_code),
-    CONSTRAINT resource_relations_resource_code_fkey FOREIGN KEY (resource_code) REFERENCES resources (code) ON DELETE CASCADE,
-    CONSTRAINT resource_relations_related_code_fkey FOREIGN KEY (related_code) REFERENCES resources (code) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
+    CONSTRAINT resource_relations_pkey PRIMARY KEY (resource_code, related_code)
 );
 CREATE INDEX resource_relations_related_code_idx ON resource_relations (related_code);
 COMMENT ON TABLE resource_relations IS '关联资源代码';
@@ -261,8 +253,6 @@ CREATE TABLE items (
     description TEXT,
     CONSTRAINT items_pkey PRIMARY KEY (resource_code, position),
     CONSTRAINT items_resource_code_name_key UNIQUE (resource_code, name),
-    CONSTRAINT items_resource_code_fkey FOREIGN KEY (resource_code) REFERENCES resources (code) ON DELETE CASCADE,
-    CONSTRAINT items_element_id_fkey FOREIGN KEY (element_id) REFERENCES data_elements (id),
     CONSTRAINT items_position_check CHECK (position >= 1),
     CONSTRAINT items_data_type_check CHECK (data_type IN ('C', 'N', 'Y', 'D', 'T', 'L', 'M', 'G', 'B', 'I', 'F')),
     CONSTRAINT items_length_check CHECK (length >= 1),
@@ -281,6 +271,93 @@ COMMENT ON COLUMN items.is_key IS '是否主键';
 COMMENT ON COLUMN items.sensitive IS '敏感属性';
 COMMENT ON COLUMN items.description IS '说明';
 
+CREATE TABLE catalog_files (
+    catalog_file VARCHAR(1024) NOT NULL,
+    provider_code VARCHAR(18),
+    digest VARCHAR(40) NOT NULL,
+    CONSTRAINT catalog_files_pkey PRIMARY KEY (catalog_file)
+);
+COMMENT ON TABLE catalog_files IS '已装入的目录文件（增量装入：内容未变的文件不重写）';
+COMMENT ON COLUMN catalog_files.catalog_file IS '目录文件（相对提供方名录所在目录）';
+COMMENT ON COLUMN catalog_files.provider_code IS '提供方代码';
+COMMENT ON COLUMN catalog_files.digest IS '文件内容与装入格式的摘要（BLAKE2b）';
+
+CREATE TABLE metric_snapshots (
+    as_of DATE NOT NULL,
+    git_commit VARCHAR(64) NOT NULL,
+    provider_code VARCHAR(18) NOT NULL,
+    department_name TEXT NOT NULL,
+    resources INTEGER NOT NULL,
+    items INTEGER NOT NULL,
+    mapping_numerator INTEGER NOT NULL,
+    mapping_denominator INTEGER NOT NULL,
+    mount_numerator INTEGER NOT NULL,
+    mount_denominator INTEGER NOT NULL,
+    sharing_numerator INTEGER NOT NULL,
+    sharing_denominator INTEGER NOT NULL,
+    opening_numerator INTEGER NOT NULL,
+    opening_denominator INTEGER NOT NULL,
+    timeliness_numerator INTEGER NOT NULL,
+    timeliness_denominator INTEGER NOT NULL,
+    errors INTEGER NOT NULL,
+    warnings INTEGER NOT NULL,
+    infos INTEGER NOT NULL,
+    data_quality DOUBLE PRECISION,
+    recorded_at TIMESTAMP WITH TIME ZONE NOT NULL,
+    CONSTRAINT metric_snapshots_pkey PRIMARY KEY (as_of, git_commit, provider_code),
+    CONSTRAINT metric_snapshots_resources_check CHECK (resources >= 0),
+    CONSTRAINT metric_snapshots_items_check CHECK (items >= 0),
+    CONSTRAINT metric_snapshots_mapping_numerator_check CHECK (mapping_numerator >= 0),
+    CONSTRAINT metric_snapshots_mapping_denominator_check CHECK (mapping_denominator >= 0),
+    CONSTRAINT metric_snapshots_mount_numerator_check CHECK (mount_numerator >= 0),
+    CONSTRAINT metric_snapshots_mount_denominator_check CHECK (mount_denominator >= 0),
+    CONSTRAINT metric_snapshots_sharing_numerator_check CHECK (sharing_numerator >= 0),
+    CONSTRAINT metric_snapshots_sharing_denominator_check CHECK (sharing_denominator >= 0),
+    CONSTRAINT metric_snapshots_opening_numerator_check CHECK (opening_numerator >= 0),
+    CONSTRAINT metric_snapshots_opening_denominator_check CHECK (opening_denominator >= 0),
+    CONSTRAINT metric_snapshots_timeliness_numerator_check CHECK (timeliness_numerator >= 0),
+    CONSTRAINT metric_snapshots_timeliness_denominator_check CHECK (timeliness_denominator >= 0),
+    CONSTRAINT metric_snapshots_errors_check CHECK (errors >= 0),
+    CONSTRAINT metric_snapshots_warnings_check CHECK (warnings >= 0),
+    CONSTRAINT metric_snapshots_infos_check CHECK (infos >= 0)
+);
+CREATE INDEX metric_snapshots_provider_code_as_of_idx ON metric_snapshots (provider_code, as_of);
+COMMENT ON TABLE metric_snapshots IS '合规指标快照（每次装入记录一次：判定日期、提交、部门）';
+COMMENT ON COLUMN metric_snapshots.as_of IS '判定日期';
+COMMENT ON COLUMN metric_snapshots.git_commit IS '目录仓库的 git 提交（不在 git 仓库中时为空字符串）';
+COMMENT ON COLUMN metric_snapshots.provider_code IS '提供方代码';
+COMMENT ON COLUMN metric_snapshots.department_name IS '部门名称（快照时）';
+COMMENT ON COLUMN metric_snapshots.resources IS '信息资源数';
+COMMENT ON COLUMN metric_snapshots.items IS '信息项数';
+COMMENT ON COLUMN metric_snapshots.mapping_numerator IS '数据元映射率的分子';
+COMMENT ON COLUMN metric_snapshots.mapping_denominator IS '数据元映射率的分母';
+COMMENT ON COLUMN metric_snapshots.mount_numerator IS '挂接率的分子';
+COMMENT ON COLUMN metric_snapshots.mount_denominator IS '挂接率的分母';
+COMMENT ON COLUMN metric_snapshots.sharing_numerator IS '共享率的分子';
+COMMENT ON COLUMN metric_snapshots.sharing_denominator IS '共享率的分母';
+COMMENT ON COLUMN metric_snapshots.opening_numerator IS '开放率的分子';
+COMMENT ON COLUMN metric_snapshots.opening_denominator IS '开放率的分母';
+COMMENT ON COLUMN metric_snapshots.timeliness_numerator IS '更新及时率的分子';
+COMMENT ON COLUMN metric_snapshots.timeliness_denominator IS '更新及时率的分母';
+COMMENT ON COLUMN metric_snapshots.errors IS '错误数';
+COMMENT ON COLUMN metric_snapshots.warnings IS '警告数';
+COMMENT ON COLUMN metric_snapshots.infos IS '提示数';
+COMMENT ON COLUMN metric_snapshots.data_quality IS '数据质量（govcat data check 记录的得分均值，0–1；未检查为空）';
+COMMENT ON COLUMN metric_snapshots.recorded_at IS '记录时间（UTC）';
+
+-- 外键：建表之后添加（首次装入时在数据写入之后添加，每个外键整体校验一次）
+ALTER TABLE code_values ADD CONSTRAINT code_values_code_set_fkey FOREIGN KEY (code_set) REFERENCES code_sets (name) ON DELETE CASCADE;
+ALTER TABLE data_elements ADD CONSTRAINT data_elements_code_set_fkey FOREIGN KEY (code_set) REFERENCES code_sets (name);
+ALTER TABLE data_elements ADD CONSTRAINT data_elements_replaced_by_fkey FOREIGN KEY (replaced_by) REFERENCES data_elements (id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE data_element_aliases ADD CONSTRAINT data_element_aliases_element_id_fkey FOREIGN KEY (element_id) REFERENCES data_elements (id) ON DELETE CASCADE;
+ALTER TABLE resources ADD CONSTRAINT resources_provider_code_fkey FOREIGN KEY (provider_code) REFERENCES departments (code) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE resources ADD CONSTRAINT resources_update_frequency_fkey FOREIGN KEY (update_frequency) REFERENCES update_frequencies (value) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE resource_keywords ADD CONSTRAINT resource_keywords_resource_code_fkey FOREIGN KEY (resource_code) REFERENCES resources (code) ON DELETE CASCADE;
+ALTER TABLE resource_relations ADD CONSTRAINT resource_relations_resource_code_fkey FOREIGN KEY (resource_code) REFERENCES resources (code) ON DELETE CASCADE;
+ALTER TABLE resource_relations ADD CONSTRAINT resource_relations_related_code_fkey FOREIGN KEY (related_code) REFERENCES resources (code) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE items ADD CONSTRAINT items_resource_code_fkey FOREIGN KEY (resource_code) REFERENCES resources (code) ON DELETE CASCADE;
+ALTER TABLE items ADD CONSTRAINT items_element_id_fkey FOREIGN KEY (element_id) REFERENCES data_elements (id) DEFERRABLE INITIALLY DEFERRED;
+
 INSERT INTO govcat_meta (key, value) VALUES
-    ('schema_version', '98d471f3cb5f'),
+    ('schema_version', '9493593a63c0'),
     ('standard_version', '1.0.0');

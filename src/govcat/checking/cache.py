@@ -11,19 +11,25 @@ JSON cannot run code. An entry that does not parse, has the wrong shape or carri
 ignored and recomputed, never trusted. Writes go to a temporary file renamed into place, so two runs
 at once never see half an entry and no lock is held across a run. The folder is kept under a size
 bound by removing the entries least recently written.
+
+A report-only run (`govcat validate`) also keeps a record of what it found per file (``runs/``):
+each file's status, digest, summary digest and findings. The next run with the same files reads the
+record instead of every entry, hashes only the files whose status changed (or that changed shortly
+before the record was written: "racily clean", as git calls it), and replays the workspace stage when
+no summary changed (engine._replay). A record is trusted no more than an entry: by its key.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import os
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
-
-import orjson
 
 from govcat.checking.index import Entry
 from govcat.checking.stage import FileResult
@@ -34,7 +40,7 @@ from govcat.reading import files
 from govcat.reading.sourcemap import YamlSourceMap
 from govcat.reading.workbook import SheetSourceMap
 
-FORMAT = 2  # 2: orjson, deletion keys of one machine word
+FORMAT = 2  # 2: deletion keys of one machine word
 DIRNAME = ".govcat_cache"
 MAX_BYTES = 512 << 20  # the folder's bound; a province's summaries take a few tens of MiB
 _MAX_FILE = 1 << 30  # files larger than the loader's limit are refused by it anyway
@@ -71,32 +77,55 @@ class Cache:
     def _path(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def get(self, key: str, path: Path, display: str) -> FileResult | None:
+    def get(self, key: str, path: Path, display: str, products: Iterable[str] = ()) -> FileResult | None:
+        """The entry of ``key``, or None; ``products``: the names of the products it must hold."""
         try:
-            with open(self._path(key), "rb") as fh:
-                entry = orjson.loads(fh.read())  # orjson: a province's summaries load in a tenth of the time
+            with open(self._path(key), encoding="utf-8") as fh:
+                entry = json.load(fh)
             if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
                 return None
-            return _result(entry, path, display)
+            return _result(entry, path, display, tuple(products))
         except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None  # missing, corrupt or foreign: computed again
 
-    def put(self, key: str, result: FileResult) -> None:
+    def put(self, key: str, result: FileResult, products: Iterable[str] = ()) -> None:
+        """Keep ``result`` under ``key``, with the products of it named in ``products``; sets the
+        result's summary digest."""
         try:
-            text = orjson.dumps({"format": FORMAT, "key": key, **_entry(result)})
-        except (TypeError, ValueError, orjson.JSONEncodeError):
-            return  # a value JSON cannot hold (a huge integer, say): this file is simply not cached
-        target = self._path(key)
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(text)
-            os.replace(tmp, target)
+            kept = {name: result.products[name] for name in products}
+            entry = _entry(result)
+            summary = json.dumps([entry["data"], entry["entries"]], ensure_ascii=False, allow_nan=False)
+            result.summary_digest = digest(summary)
+            text = json.dumps({"format": FORMAT, "key": key, **entry, "summary": result.summary_digest,
+                               "products": kept}, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError, KeyError):
+            return  # a value JSON cannot hold, or a product not made: this file is simply not cached
+        if _write(self._path(key), text):
             self.written += 1
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+
+    # The run record: what the last report-only run of these files found (see engine._replay).
+    def _record_path(self, key: str) -> Path:
+        return self.folder / "runs" / f"{key}.json"
+
+    def record(self, key: str) -> dict[str, Any] | None:
+        """The record of the last run with this key, or None (missing, corrupt or foreign: not trusted)."""
+        try:
+            with open(self._record_path(key), encoding="utf-8") as fh:
+                found = json.load(fh)
+        except (OSError, ValueError):
+            return None
+        ok = isinstance(found, dict) and found.get("format") == FORMAT and found.get("key") == key
+        return found if ok else None
+
+    def keep_record(self, key: str, record: dict[str, Any]) -> None:
+        try:
+            text = json.dumps({"format": FORMAT, "key": key, "written_ns": time.time_ns(), **record},
+                              ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError):
+            return
+        if _write(self._record_path(key), text):
+            self.written += 1
+
 
     def prune(self, limit: int = MAX_BYTES) -> None:
         """Keep the folder under ``limit`` bytes, removing the entries written longest ago."""
@@ -114,6 +143,56 @@ class Cache:
                 path.unlink()
             total -= size
 
+
+def _write(target: Path, text: str) -> bool:
+    """Write through a temporary file renamed into place: a reader never sees half of it."""
+    tmp = None
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+        return True
+    except OSError:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        return False
+
+
+# A file modified within this long before a record was written may have been modified again since
+# within the file system's timestamp granularity, unseen by its status ("racily clean", as git calls
+# it): its bytes are hashed again.
+RACY_NS = 2_000_000_000
+
+
+def stat_of(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns]
+
+
+def digests(paths: list[Path], record: dict[str, Any] | None) -> list[str]:
+    """Each file's `file_digest`; taken from the record for a file whose size, times and inode are
+    those the record saw and that was not modified shortly before it was written."""
+    seen: dict[str, tuple[list[int], str]] = {}
+    written = 0
+    if record is not None:
+        written = int(record.get("written_ns", 0))
+        for entry in (*record.get("files", []), *record.get("context", [])):
+            seen[entry["path"]] = (entry["stat"], entry["content"])
+    out = []
+    for path in paths:
+        known = seen.get(str(path))
+        status = stat_of(path) if known is not None else None
+        if known is not None and status == known[0] and status[1] < written - RACY_NS:
+            out.append(known[1])
+        else:
+            out.append(file_digest(path))
+    return out
 
 def _entry(result: FileResult) -> dict[str, Any]:
     doc = result.doc
@@ -137,7 +216,17 @@ def _finding(f: Finding) -> dict[str, Any]:
     return {name: getattr(f, name) for name in _FINDING_FIELDS}
 
 
-def _result(entry: dict[str, Any], path: Path, display: str) -> FileResult:
+def finding_data(f: Finding) -> dict[str, Any]:
+    """A finding as JSON (the run record keeps them)."""
+    return _finding(f)
+
+
+def finding(data: dict[str, Any]) -> Finding:
+    """A finding from `finding_data`; KeyError or TypeError when it is not one."""
+    return Finding(**{name: data[name] for name in _FINDING_FIELDS})
+
+
+def _result(entry: dict[str, Any], path: Path, display: str, products: tuple[str, ...]) -> FileResult:
     if entry["sheet"] is not None:
         smap: Any = SheetSourceMap()
         smap.cells = {k: (str(s), int(r), int(c)) for k, (s, r, c) in entry["sheet"].items()}
@@ -149,7 +238,10 @@ def _result(entry: dict[str, Any], path: Path, display: str) -> FileResult:
                for p, code, name, normalised, item, elements, keys, published in entry["entries"]]
     memo(doc, "index", lambda: entries)
     findings = [Finding(**{name: f[name] for name in _FINDING_FIELDS}) for f in entry["findings"]]
-    return FileResult(doc, findings, int(entry["resources"]), int(entry["items"]))
+    made = {name: entry["products"][name] for name in products}  # KeyError: an entry without them is a miss
+    summary = entry.get("summary")
+    return FileResult(doc, findings, int(entry["resources"]), int(entry["items"]), made,
+                      summary if isinstance(summary, str) else None)
 
 
 def _pointer(value: Any) -> str:

@@ -13,6 +13,7 @@ process.
 
 from __future__ import annotations
 
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 from datetime import date
 from fnmatch import fnmatch
@@ -54,6 +55,9 @@ class Settings:
     # `.govcat_cache/` at the workspace root. Off by default for library callers; the CLI turns it on.
     cache: bool = False
     cache_dir: Path | None = None
+    # What later stages need of each checked file, made where it is read (stage.Product); handed in
+    # by the jobs layer (the database rows of `govcat load`, the metrics of `govcat report`).
+    products: tuple[stage.Product, ...] = ()
     # Validate against the standard generated in this folder, whatever version the catalogs declare
     # (`govcat diff --impact` compares two versions this way); None: the workspace's, by version.
     edition: Path | None = None
@@ -81,10 +85,12 @@ def registry_table(doc: Document) -> dict[str, dict[str, Any]] | None:
 
 
 def validate(settings: Settings) -> Report:
-    return run(settings, keep_documents=False).report
+    return run(settings, keep_documents=False, report_only=True).report
 
 
-def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
+def run(settings: Settings, *, keep_documents: bool = True, report_only: bool = False) -> Outcome:
+    """A validation. ``report_only``: the caller reads only the report (`validate`); with the cache,
+    such a run may replay the last one (`_replay`) and its outcome then has no summaries."""
     rules = active_rules(settings.select, settings.ignore)
     ws = discover(settings.paths, settings.registry, isolated=settings.isolated)
     workspace = settings.workspace or locate(None, settings.cwd)
@@ -101,25 +107,45 @@ def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
                   library=Library(std, {} if settings.edition else releases(workspace.data)))
 
     file_rules = [r for r in rules if r.scope == "file"]
+    workspace_rules = [r for r in rules if r.scope == "workspace"]
     store = None
     if settings.cache and not keep_documents:
         store = _cache(settings, ws, workspace, std, cfg_path, file_rules)
-    results = _stage_one(ws.catalogs, file_rules, ctx, settings, keep_documents, store)
-    docs = [result.doc for result in results]
-    # The rest of the workspace: read for the cross-catalog rules only (no file-scope rule runs
-    # there, and nothing is reported there), so a department's folder is judged as in the whole.
-    context = _stage_one(ws.context, [], ctx, settings, False, store, also=file_rules)
+    # A report-only run keeps a record of what it found in the cache, and the next one replays it
+    # when nothing the workspace rules read has changed (`_replay`).
+    record_key, previous = None, None
+    if store is not None and report_only and not settings.products and not settings.changed_since:
+        record_key = cache.digest(store.salt, ",".join(r.code for r in rules), *map(str, ws.catalogs), "|",
+                                  *map(str, ws.context))
+        previous = store.record(record_key)
+    contents = cache.digests(ws.catalogs, previous) if store is not None else None
+    context_contents = cache.digests(ws.context, previous) if store is not None else None
+    replayed = (_replay(previous, ws, contents, context_contents, file_rules, ctx, settings, store)
+                if previous is not None and store is not None and contents is not None
+                and context_contents is not None else None)
+    if replayed is not None:
+        results, context, found = replayed
+        docs = [result.doc for result in results]
+    else:
+        results = _stage_one(ws.catalogs, file_rules, ctx, settings, keep_documents, store,
+                             products=settings.products, contents=contents)
+        docs = [result.doc for result in results]
+        # The rest of the workspace: read for the cross-catalog rules only (no file-scope rule runs
+        # there, and nothing is reported there), so a department's folder is judged as in the whole.
+        context = _stage_one(ws.context, [], ctx, settings, False, store, also=file_rules, contents=context_contents)
+        ctx = replace(ctx, index=index.build(docs + [result.doc for result in context],
+                                             focus=docs if context else None))
+        found = [stage.run_rules(workspace_rules, doc, ctx, settings.lang) for doc in docs]
     if store is not None:
+        if record_key is not None and contents is not None and context_contents is not None and (
+                replayed is None or _moved(previous, contents, context_contents)):
+            _keep_record(store, record_key, ws, results, found, contents, context, context_contents)
         store.prune()
-    ctx = replace(ctx, index=index.build(docs + [result.doc for result in context], focus=docs if context else None))
-    workspace_rules = [r for r in rules if r.scope == "workspace"]
-    findings = [f for result in results for f in result.findings]
+    findings = [f for result in results for f in result.findings] + [f for listed in found for f in listed]
     for folder, exc in ws.unreadable:  # a folder that could not be listed: its catalogs went unchecked
         doc = Document(path=folder, display=display(folder, settings.cwd), role="catalog",
                        problems=[files.unreadable(exc, folder=True)])
         findings.extend(stage.run_rules(file_rules, doc, ctx, settings.lang))
-    for doc in docs:
-        findings.extend(stage.run_rules(workspace_rules, doc, ctx, settings.lang))
     if ws.registry_in_scope and registry is not None:
         findings.extend(stage.run_rules(rules, registry, ctx, settings.lang))
 
@@ -140,33 +166,124 @@ def run(settings: Settings, *, keep_documents: bool = True) -> Outcome:
     report.findings = sorted(findings, key=Finding.sort_key)
     report.docs_url = cfg.docs_url or docs_url(workspace.root)
     report.rule_summaries = {code: std.rule_summary(code, settings.lang) for code in {f.code for f in findings}}
-    return Outcome(report, docs, ctx.registry, std, ws.registry_dir)
+    return Outcome(report, docs, ctx.registry, std, ws.registry_dir, [result.products for result in results])
+
+
+def _replay(previous: dict[str, Any], ws: Any, contents: list[str], context_contents: list[str],
+            file_rules: list[Rule], ctx: Context, settings: Settings, store: cache.Cache
+            ) -> tuple[list[stage.FileResult], list[stage.FileResult], list[list[Finding]]] | None:
+    """The last run again, without the workspace stage: the results of each file and its workspace
+    findings, or None when the workspace stage must run.
+
+    The workspace rules read the files' summaries only (summary.py). Where every file's summary
+    digest is the last run's, they find what they found then, so their findings are replayed; a
+    changed file's stage 1 runs again (from its cache entry, or in workers) to learn its summary.
+    Replayed only where positions cannot have moved: the workspace findings of unchanged files that
+    name no changed file ("first used at file:line"), and none in a changed file. Cost: reading the
+    record and the changed files, instead of building the index over every catalog (about 1 s at 300
+    departments) and reading every cache entry."""
+    try:
+        files, context = previous["files"], previous["context"]
+        if [f["path"] for f in files] != list(map(str, ws.catalogs)) or \
+                [c["path"] for c in context] != list(map(str, ws.context)):
+            return None
+        changed = [i for i, f in enumerate(files) if f["content"] != contents[i]]
+        changed_context = [i for i, c in enumerate(context) if c["content"] != context_contents[i]]
+        moved = {files[i]["display"] for i in changed} | {context[i]["display"] for i in changed_context}
+        for i, f in enumerate(files):
+            if i in changed and f["workspace"]:
+                return None  # its findings' positions may have moved with its lines
+            if i not in changed and any(name in w["message"] for w in f["workspace"] for name in moved):
+                return None  # they name a place in a changed file
+        fresh = dict(zip(changed, _stage_one([ws.catalogs[i] for i in changed], file_rules, ctx, settings, False,
+                                             store, contents=[contents[i] for i in changed]), strict=True))
+        fresh_context = dict(zip(changed_context, _stage_one(
+            [ws.context[i] for i in changed_context], [], ctx, settings, False, store, also=file_rules,
+            contents=[context_contents[i] for i in changed_context]), strict=True))
+        if any(r.summary_digest is None or r.summary_digest != files[i]["summary"] for i, r in fresh.items()) or \
+                any(r.summary_digest is None or r.summary_digest != context[i]["summary"]
+                    for i, r in fresh_context.items()):
+            return None
+
+        def kept(path: Path, entry: dict[str, Any], findings: list[Any]) -> stage.FileResult:
+            doc = Document(path=path, display=str(entry["display"]), role="catalog", summary=True)
+            return stage.FileResult(doc, [cache.finding(f) for f in findings], int(entry.get("resources", 0)),
+                                    int(entry.get("items", 0)), summary_digest=str(entry["summary"]))
+
+        results = [fresh[i] if i in fresh else kept(ws.catalogs[i], f, f["findings"]) for i, f in enumerate(files)]
+        others = [fresh_context[i] if i in fresh_context else kept(ws.context[i], c, [])
+                  for i, c in enumerate(context)]
+        return results, others, [[cache.finding(w) for w in f["workspace"]] for f in files]
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        return None  # a record of another shape: not trusted
+
+
+def _moved(previous: dict[str, Any] | None, contents: list[str], context_contents: list[str]) -> bool:
+    """Whether a file's bytes differ from the record's (it is then written again for the next run)."""
+    if previous is None:
+        return True
+    return ([f.get("content") for f in previous.get("files", [])] != contents
+            or [c.get("content") for c in previous.get("context", [])] != context_contents)
+
+
+def _keep_record(store: cache.Cache, key: str, ws: Any, results: list[stage.FileResult], found: list[list[Finding]],
+                 contents: list[str], context: list[stage.FileResult], context_contents: list[str]) -> None:
+    """What this run found, per file, for the next run to replay (`_replay`)."""
+    if any(r.summary_digest is None for r in (*results, *context)):
+        return  # a file the cache could not keep: nothing to compare its summary with next time
+    store.keep_record(key, {
+        "files": [{"path": str(path), "display": r.doc.display, "stat": cache.stat_of(path), "content": content,
+                   "summary": r.summary_digest, "resources": r.resources, "items": r.items,
+                   "findings": [cache.finding_data(f) for f in r.findings],
+                   "workspace": [cache.finding_data(f) for f in listed]}
+                  for path, r, content, listed in zip(ws.catalogs, results, contents, found, strict=True)],
+        "context": [{"path": str(path), "display": r.doc.display, "stat": cache.stat_of(path), "content": content,
+                     "summary": r.summary_digest}
+                    for path, r, content in zip(ws.context, context, context_contents, strict=True)],
+    })
 
 
 def _stage_one(paths: list[Path], rules: list[Rule], ctx: Context, settings: Settings, keep: bool,
-               store: cache.Cache | None, also: list[Rule] | None = None) -> list[stage.FileResult]:
+               store: cache.Cache | None, also: list[Rule] | None = None,
+               products: tuple[stage.Product, ...] = (), contents: list[str] | None = None) -> list[stage.FileResult]:
     """Stage 1 of every file, from the cache where an entry is there, in workers for the rest.
     ``also``: another rule set whose entries serve as well (a checked file's entry holds the summary
-    a context file needs)."""
+    a context file needs). ``products``: made of each file that wants them (stage.Product); a taken
+    product goes to its consumer as its file is done and is not kept in the result."""
+    wanted = [tuple(p for p in products if p.wants(path)) for path in paths]
+
+    def done(path: Path, result: stage.FileResult) -> stage.FileResult:
+        for product in products:
+            if product.take is not None and product.name in result.products:
+                product.take(path, result.products.pop(product.name))
+        return result
+
     if store is None:
-        return workers.check_files(paths, settings.cwd, rules, ctx, settings.lang, keep, settings.jobs)
-    # Entries of different rule sets are kept apart: the rule codes are in the salt.
-    salted = cache.Cache(store.folder, cache.digest(store.salt, ",".join(r.code for r in rules)))
+        with closing(workers.check_files(paths, settings.cwd, rules, ctx, settings.lang, keep, settings.jobs,
+                                         wanted)) as results:
+            return [done(path, result) for path, result in zip(paths, results, strict=True)]
+    # Entries of different rule sets, and with different products kept, are kept apart: both are in the salt.
+    kept = [p.name for p in products if p.cached]
+    salted = cache.Cache(store.folder, cache.digest(store.salt, ",".join(r.code for r in rules), *kept))
     shown = [display(path, settings.cwd) for path in paths]
-    contents = [cache.file_digest(path) for path in paths]
+    if contents is None:
+        contents = [cache.file_digest(path) for path in paths]
     keys = [salted.key(path, name, content) for path, name, content in zip(paths, shown, contents, strict=True)]
-    found = [salted.get(key, path, name) for key, path, name in zip(keys, paths, shown, strict=True)]
-    if also is not None:
+    # A file that wants a product the cache does not keep is read again.
+    found = [None if any(not p.cached for p in chosen) else salted.get(key, path, name, kept)
+             for key, path, name, chosen in zip(keys, paths, shown, wanted, strict=True)]
+    if also is not None and not products:
         other = cache.Cache(store.folder, cache.digest(store.salt, ",".join(r.code for r in also)))
         for i, result in enumerate(found):
             if result is None:
                 found[i] = other.get(other.key(paths[i], shown[i], contents[i]), paths[i], shown[i])
     missing = [i for i, result in enumerate(found) if result is None]
-    computed = workers.check_files([paths[i] for i in missing], settings.cwd, rules, ctx, settings.lang, False,
-                                   settings.jobs)
-    for i, result in zip(missing, computed, strict=True):
-        salted.put(keys[i], result)
-        found[i] = result
+    with closing(workers.check_files([paths[i] for i in missing], settings.cwd, rules, ctx, settings.lang, False,
+                                     settings.jobs, [wanted[i] for i in missing])) as computed:
+        for i, result in zip(missing, computed, strict=True):
+            # Cached before the consumer takes its product: a product the cache keeps is written with it.
+            salted.put(keys[i], result, kept)
+            found[i] = done(paths[i], result)
     store.written += salted.written
     return [result for result in found if result is not None]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,3 +20,6 @@ class Outcome:
     registry: dict[str, dict[str, Any]] | None  # the registry's departments by code
     std: Standard  # with the workspace's policy applied, as the rules saw it
     registry_dir: Path | None = None  # the folder of the registry the run used
+    # Per catalog, in the order of `docs`: the products made of it (engine.Settings.products) that
+    # were not taken by a consumer as they arrived.
+    products: list[dict[str, Any]] = field(default_factory=list)

@@ -5,7 +5,8 @@ Also the one place where a rule's hits become located findings (`run_rules`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -69,6 +70,30 @@ def load(path: Path, cwd: Path, std: Standard, role: str = "catalog", library: L
     return doc
 
 
+@dataclass(frozen=True)
+class Product:
+    """What a later stage needs of each whole document (its database rows, its metric counts), made
+    in stage 1 where the document is read anyway, so that no one reads the catalogs twice or holds
+    them all. The jobs layer hands products in; this layer runs them and never knows what they are.
+
+    ``make`` runs where the file is read (in a worker for a large workspace): its result must pickle.
+    ``cached``: small and JSON-able, kept with the file's entry in the incremental cache, so a warm
+    run has it too. ``wanted``: the files that need it (None: every checked file); a file that needs
+    a product that is not cached is read again whatever the cache holds. ``take``: called in this
+    process with each file's product as it arrives, in file order; the product is not kept then, so
+    a consumer can stream it (into a database) instead of holding every file's at once.
+    """
+
+    name: str
+    make: Callable[[Document, Context], Any]
+    cached: bool = True
+    wanted: Callable[[Path], bool] | None = None
+    take: Callable[[Path, Any], None] | None = None
+
+    def wants(self, path: Path) -> bool:
+        return self.wanted is None or self.wanted(path)
+
+
 @dataclass
 class FileResult:
     """Stage 1 of one catalog file."""
@@ -77,15 +102,24 @@ class FileResult:
     findings: list[Finding]
     resources: int
     items: int
+    products: dict[str, Any] = field(default_factory=dict)  # by Product.name
+    # The digest of what the workspace rules read of the file (its summary and index entries), when
+    # the incremental cache has made it: two runs whose summaries all agree have the same workspace
+    # findings (see engine._replay).
+    summary_digest: str | None = None
 
 
-def check_file(path: Path, cwd: Path, rules: list[Rule], ctx: Context, lang: str, keep: bool) -> FileResult:
+def check_file(path: Path, cwd: Path, rules: list[Rule], ctx: Context, lang: str, keep: bool,
+               products: tuple[Product, ...] = ()) -> FileResult:
     doc = load(path, cwd, ctx.std, library=ctx.library)
     chosen = doc.memo.get("standard", ctx.std)
-    findings = run_rules(rules, doc, ctx if chosen is ctx.std else replace(ctx, std=chosen), lang)
+    own = ctx if chosen is ctx.std else replace(ctx, std=chosen)
+    findings = run_rules(rules, doc, own, lang)
     listed = resources(doc)
     items = sum(len(items_of(res.get("items"))) for _, res in listed)
-    return FileResult(doc if keep else summary.of(doc), findings, len(listed), items)
+    # Products see the run's standard (what the metrics and rows are about), whatever release the file declares.
+    made = {product.name: product.make(doc, ctx) for product in products}
+    return FileResult(doc if keep else summary.of(doc), findings, len(listed), items, made)
 
 
 def run_rules(rules: list[Rule], doc: Document, ctx: Context, lang: str) -> list[Finding]:

@@ -6,12 +6,21 @@ sets from ``schema/code_sets/*.yaml``) and the resources of the catalogs loaded.
 left the catalogs leaves the database; load the whole workspace (the default ``./catalogs``), not
 one department's folder.
 
+- Streamed: the load's transaction is open while the catalogs are validated; each catalog file's
+  rows are made in the worker that reads it (`file_rows`, a product of the validation) and written
+  as its validation finishes, so memory holds one file's rows at a time (`Loading`).
+- Incremental: ``catalog_files`` keeps a digest of each loaded file; a file whose digest did not
+  change is not even read for rows, so a department whose files did not change is not touched.
 - Nothing is loaded from a workspace with an error-severity finding: the load is refused whole.
 - One transaction per load, schema creation included: a load that fails or is killed half-way
   leaves the database as it was.
-- Idempotent: the wanted rows are compared with the rows in the database, and only the differences
-  are written (INSERT / UPDATE / DELETE by primary key; a child collection such as a resource's
-  items is replaced when any of its rows differ). A second load of the same catalogs writes nothing.
+- Idempotent: a changed file's rows are compared with its rows in the database, and only the
+  differences are written (INSERT / UPDATE / DELETE by primary key; a child collection such as a
+  resource's items is replaced when any of its rows differ). A second load writes nothing.
+- Bulk: new rows go in with COPY in PostgreSQL and batched INSERTs in SQLite; the first load into
+  an empty PostgreSQL database adds the foreign keys after the rows (each checked once, by a join).
+- History: every load records the metrics of `govcat report` per department in ``metric_snapshots``
+  (SPEC §6.5), once per as-of date and commit.
 - Parameterised SQL only: catalog text never becomes SQL text.
 - SQLite through the standard library; PostgreSQL through psycopg 3, imported only when used.
 - The schema is the generated DDL of the dialect (``generated/sql/registry.<dialect>.sql``); its
@@ -24,20 +33,29 @@ LinkML is never imported here: the load runs from the generated artifacts, like 
 from __future__ import annotations
 
 import contextlib
+import queue
 import re
 import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
+from govcat.checking import cache
 from govcat.checking.outcome import Outcome
+from govcat.checking.rules.base import Context
+from govcat.checking.stage import Product
 from govcat.core import paths
+from govcat.core.document import Document
 from govcat.core.errors import UsageError
 from govcat.core.findings import Finding
-from govcat.publishing.generators.sql import REGISTRY, Table, ddl_meta
+from govcat.publishing import metrics
+from govcat.publishing.generators.sql import METRIC_RATES, REGISTRY, TABLES, Table, ddl_meta, split_foreign_keys
+from govcat.publishing.metrics import Dashboard, DepartmentMetrics, History, Metrics, Quality, Ratio, Snapshot
 from govcat.standard import Standard
 
 DEFAULT_DB = "build/govcat.db"
@@ -125,6 +143,11 @@ class Session:
             cur.executemany(sql, rows)
             cur.close()
 
+    def insert(self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        """New rows, in bulk: batched parameterised INSERTs here, COPY in PostgreSQL."""
+        marks = ", ".join(self.mark for _ in columns)
+        self.write(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
     def commit(self) -> None:
         self.conn.commit()
 
@@ -146,7 +169,8 @@ class SQLiteSession(Session):
             raise DatabaseError(f"无法创建数据库所在的文件夹 {file.parent}：{exc.strerror or exc}") from None
         # Autocommit mode: the transaction is ours (BEGIN … COMMIT), never the module's implicit one.
         try:
-            self.conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+            # check_same_thread off: a load writes from its writer thread, one thread at a time (Loading).
+            self.conn = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
             self.conn.execute("PRAGMA foreign_keys = ON")
         except sqlite3.Error as exc:
             raise DatabaseError(f"无法打开 SQLite 数据库 {path}：{_first_line(exc)}") from None
@@ -197,6 +221,15 @@ class PostgresSession(Session):
 
     def has_table(self, name: str) -> bool:
         return self.query("SELECT to_regclass(%s)", (name,))[0][0] is not None
+
+    def insert(self, table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        # COPY is the bulk path (several times INSERT's rate); psycopg sends each value as data, so
+        # catalog text is never part of the statement.
+        if not rows:
+            return
+        with self.conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 def connect(where: Target) -> Session:
@@ -268,11 +301,10 @@ def code_sets(folder: Path) -> list[dict[str, Any]]:
     return found
 
 
-def wanted_rows(docs: list[Any], departments: dict[str, dict[str, Any]], registry_dir: Path | None,
-                std: Standard) -> Rows:
-    """Every row the database should hold after loading these documents, by table, in column order."""
-    rows: Rows = {table.name: [] for table in REGISTRY if table.name != "govcat_meta"}
-
+def reference_rows(departments: Mapping[str, Mapping[str, Any]], std: Standard) -> Rows:
+    """The rows of the tables that do not come from the catalogs: the standard (update frequencies,
+    data elements, code sets) and the department registry, by table, in column order."""
+    rows: Rows = {name: [] for name in REFERENCE_TABLES}
     for value, f in std.frequencies.items():
         rows["update_frequencies"].append((value, f["code"], f["rank"], f["max_interval_days"], std.grace_days,
                                            f.get("eu_frequency"), f.get("dcmi"), f.get("iso8601")))
@@ -299,41 +331,71 @@ def wanted_rows(docs: list[Any], departments: dict[str, dict[str, Any]], registr
             e.get("status"), e.get("replaced_by")))
         for alias in sorted(set(e.get("aliases") or [])):
             rows["data_element_aliases"].append((key, alias))
-
-    for doc in docs:
-        data = _obj(doc.data)
-        provider = _str(_obj(data.get("provider")).get("code"))
-        source = paths.real(doc.path).as_posix()
-        if registry_dir is not None and paths.real(doc.path).is_relative_to(registry_dir):
-            source = paths.real(doc.path).relative_to(registry_dir).as_posix()
-        for res in _list(data.get("resources")):
-            if not isinstance(res, dict):
-                continue
-            code = _str(res.get("code"))
-            cls, fmt = _obj(res.get("classification")), _obj(res.get("format"))
-            sharing, opening, mount = _obj(res.get("sharing")), _obj(res.get("opening")), _obj(res.get("mount"))
-            rows["resources"].append((
-                code, provider, _str(res.get("name")), _str(cls.get("class")), _str(cls.get("item")),
-                _str(res.get("internal_department")), _str(res.get("summary")),
-                _str(fmt.get("category")), _str(fmt.get("type")),
-                _str(sharing.get("type")), _str(sharing.get("condition")), _str(sharing.get("basis")),
-                _str(sharing.get("method")), _str(sharing.get("method_type")),
-                _str(opening.get("type")), _str(opening.get("condition")),
-                _str(res.get("update_frequency")), _str(res.get("update_frequency_note")),
-                _date(res.get("published_on")), _date(res.get("last_updated_on")),
-                _str(res.get("security_level")), _str(res.get("source_system")),
-                _str(mount.get("kind")), _str(mount.get("status")), _str(mount.get("endpoint")), source))
-            for position, keyword in enumerate(_list(res.get("keywords")), 1):
-                rows["resource_keywords"].append((code, position, _str(keyword)))
-            for related in dict.fromkeys(_str(r) for r in _list(res.get("related_codes"))):
-                rows["resource_relations"].append((code, related))
-            for position, item in enumerate(_list(res.get("items")), 1):
-                item = _obj(item)
-                rows["items"].append((
-                    code, position, _str(item.get("name")), _str(item.get("element")), _str(item.get("data_type")),
-                    _int(item.get("length")), _int(item.get("precision")), item.get("is_key") is True,
-                    _bool(item.get("sensitive")), _str(item.get("description"))))
     return rows
+
+
+# --- a catalog file's rows, made where the file is read -------------------------------------------
+
+# The tables a catalog file's rows go to, parents first, and those the registry and the standard fill.
+CATALOG_TABLES = ("resources", "resource_keywords", "resource_relations", "items")
+REFERENCE_TABLES = ("update_frequencies", "departments", "code_sets", "code_values", "data_elements",
+                    "data_element_aliases")
+# Part of every file's digest: change it when `file_rows` changes what it writes for the same file,
+# and the next load writes every file again.
+ROWS_FORMAT = "1"
+
+
+class FileRows(NamedTuple):
+    """What one catalog file puts in the database (a tuple: it is pickled from a worker per file)."""
+
+    provider: str | None
+    catalog_file: str
+    rows: dict[str, list[tuple[Any, ...]]]  # CATALOG_TABLES -> rows in column order
+
+
+def catalog_file(path: Path, registry_dir: Path | None) -> str:
+    """How ``resources.catalog_file`` and ``catalog_files`` name a file: relative to the registry's
+    folder when it lies under it, else its absolute path."""
+    resolved = paths.real(path)  # never raises on a symlink loop (Path.resolve does in 3.11)
+    if registry_dir is not None and resolved.is_relative_to(registry_dir):
+        return resolved.relative_to(registry_dir).as_posix()
+    return resolved.as_posix()
+
+
+def file_rows(doc: Document, ctx: Context) -> FileRows:
+    """The product `ROWS` of one catalog: its rows of every catalog table (engine.Settings.products)."""
+    data = _obj(doc.data)
+    provider = _str(_obj(data.get("provider")).get("code"))
+    source = catalog_file(doc.path, ctx.registry_dir)
+    rows: dict[str, list[tuple[Any, ...]]] = {name: [] for name in CATALOG_TABLES}
+    for res in _list(data.get("resources")):
+        if not isinstance(res, dict):
+            continue
+        code = _str(res.get("code"))
+        cls, fmt = _obj(res.get("classification")), _obj(res.get("format"))
+        sharing, opening, mount = _obj(res.get("sharing")), _obj(res.get("opening")), _obj(res.get("mount"))
+        rows["resources"].append((
+            code, provider, _str(res.get("name")), _str(cls.get("class")), _str(cls.get("item")),
+            _str(res.get("internal_department")), _str(res.get("summary")),
+            _str(fmt.get("category")), _str(fmt.get("type")),
+            _str(sharing.get("type")), _str(sharing.get("condition")), _str(sharing.get("basis")),
+            _str(sharing.get("method")), _str(sharing.get("method_type")),
+            _str(opening.get("type")), _str(opening.get("condition")),
+            _str(res.get("update_frequency")), _str(res.get("update_frequency_note")),
+            _date(res.get("published_on")), _date(res.get("last_updated_on")),
+            _str(res.get("security_level")), _str(res.get("source_system")),
+            _str(mount.get("kind")), _str(mount.get("status")), _str(mount.get("endpoint")), source))
+        for position, keyword in enumerate(_list(res.get("keywords")), 1):
+            rows["resource_keywords"].append((code, position, _str(keyword)))
+        for related in dict.fromkeys(_str(r) for r in _list(res.get("related_codes"))):
+            rows["resource_relations"].append((code, related))
+        for position, item in enumerate(_list(res.get("items")), 1):
+            item = _obj(item)
+            rows["items"].append((
+                code, position, _str(item.get("name")), _str(item.get("element")), _str(item.get("data_type")),
+                _int(item.get("length")), _int(item.get("precision")), item.get("is_key") is True,
+                _bool(item.get("sensitive")), _str(item.get("description"))))
+    return FileRows(provider, source, rows)
 
 
 # --- applying the difference -------------------------------------------------------------------
@@ -346,6 +408,10 @@ class Changes:
 
     def total(self, kind: str) -> int:
         return sum(getattr(self, kind).values())
+
+    def add(self, kind: str, table: str, count: int) -> None:
+        counts = getattr(self, kind)
+        counts[table] = counts.get(table, 0) + count
 
 
 def _stored(table: Table, rows: list[tuple[Any, ...]], dialect: str) -> list[tuple[Any, ...]]:
@@ -366,9 +432,10 @@ def _where(table: Table, columns: tuple[str, ...], mark: str) -> str:
     return " AND ".join(f"{c} = {mark}" for c in columns)
 
 
-def apply(session: Session, wanted: Rows) -> Changes:
-    """Make every table hold exactly the wanted rows, writing only what differs."""
-    changes = Changes()
+def apply(session: Session, wanted: Rows, changes: Changes | None = None) -> Changes:
+    """Make each table of ``wanted`` hold exactly the wanted rows, writing only what differs (the
+    small tables: the standard, the registry, the list of loaded files)."""
+    changes = changes if changes is not None else Changes()
     mark = session.mark
     plans: dict[str, tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]] = {}
     for table in REGISTRY:
@@ -390,7 +457,7 @@ def apply(session: Session, wanted: Rows) -> Changes:
             deletes = [k for k in changed if k in old]
             inserts = [row for k in changed for row in new.get(k, [])]
             plans[table.name] = (deletes, inserts, [])
-            changes.deleted[table.name] = sum(len(old[k]) for k in deletes)
+            changes.add("deleted", table.name, sum(len(old[k]) for k in deletes))
         else:
             pk = _key(table, table.primary_key)
             old_rows = {tuple(row[i] for i in pk): row for row in current}
@@ -399,9 +466,9 @@ def apply(session: Session, wanted: Rows) -> Changes:
             inserts = [row for k, row in new_rows.items() if k not in old_rows]
             updates = [row for k, row in new_rows.items() if k in old_rows and old_rows[k] != row]
             plans[table.name] = (deletes, inserts, updates)
-            changes.deleted[table.name] = len(deletes)
-            changes.updated[table.name] = len(updates)
-        changes.inserted[table.name] = len(inserts)
+            changes.add("deleted", table.name, len(deletes))
+            changes.add("updated", table.name, len(updates))
+        changes.add("inserted", table.name, len(inserts))
 
     for table in reversed(REGISTRY):  # children first
         if table.name in plans:
@@ -412,28 +479,51 @@ def apply(session: Session, wanted: Rows) -> Changes:
         if table.name not in plans:
             continue
         _, inserts, updates = plans[table.name]
-        marks = ", ".join(mark for _ in table.columns)
-        session.write(f"INSERT INTO {table.name} ({', '.join(table.column_names)}) VALUES ({marks})", inserts)
+        session.insert(table.name, table.column_names, inserts)
         if updates:
-            rest = [c for c in table.column_names if c not in table.primary_key]
-            assignments = ", ".join(f"{c} = {mark}" for c in rest)
-            pk, others = _key(table, table.primary_key), _key(table, tuple(rest))
-            session.write(f"UPDATE {table.name} SET {assignments} WHERE {_where(table, table.primary_key, mark)}",
-                          [tuple(row[i] for i in others) + tuple(row[i] for i in pk) for row in updates])
+            _update(session, table, updates)
     return changes
+
+
+def _update(session: Session, table: Table, rows: list[tuple[Any, ...]]) -> None:
+    mark = session.mark
+    rest = [c for c in table.column_names if c not in table.primary_key]
+    assignments = ", ".join(f"{c} = {mark}" for c in rest)
+    pk, others = _key(table, table.primary_key), _key(table, tuple(rest))
+    session.write(f"UPDATE {table.name} SET {assignments} WHERE {_where(table, table.primary_key, mark)}",
+                  [tuple(row[i] for i in others) + tuple(row[i] for i in pk) for row in rows])
+
+
+def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    """Lists short enough for one ``IN (…)`` (SQLite allows 32,766 parameters; keep statements small)."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _select_in(session: Session, table: Table, column: str, values: list[Any]) -> list[tuple[Any, ...]]:
+    found: list[tuple[Any, ...]] = []
+    columns = ", ".join(table.column_names)
+    for chunk in _chunks(values):
+        marks = ", ".join(session.mark for _ in chunk)
+        found += session.query(f"SELECT {columns} FROM {table.name} WHERE {column} IN ({marks})", tuple(chunk))
+    return found
 
 
 # --- the load ----------------------------------------------------------------------------------
 
-def registry_ddl(dialect: str, std: Standard) -> str:
-    """The registry DDL generated with the standard (beside its index, in `sql/`)."""
-    path = (std.folder or Path(".")) / "sql" / f"registry.{dialect}.sql"
+def registry_ddl(dialect: str, std: Standard | Path) -> str:
+    """The registry DDL generated with the standard (beside its index, in `sql/`); ``std``: the
+    standard, or the folder it was generated in."""
+    folder = std if isinstance(std, Path) else (std.folder or Path("."))
+    path = folder / "sql" / f"registry.{dialect}.sql"
     if not path.is_file():
         raise DatabaseError(f"缺少生成的建库语句 {path}：请先运行 govcat generate sql")
     return path.read_text(encoding="utf-8")
 
 
-def _ensure_schema(session: Session, ddl: str, where: Target) -> None:
+def _ensure_schema(session: Session, ddl: str, where: Target) -> str:
+    """Check the database's schema, or create it; returns the statements still to run when this load
+    created it (PostgreSQL's foreign keys, added once the rows are in), else ""."""
     expected = ddl_meta(ddl)
     if session.has_table("govcat_meta"):
         found = dict(session.query("SELECT key, value FROM govcat_meta"))
@@ -442,46 +532,282 @@ def _ensure_schema(session: Session, ddl: str, where: Target) -> None:
                 f"数据库 {where.shown} 由另一版本的标准创建（标准版本 {found.get('standard_version', '未知')}，"
                 f"结构版本 {found.get('schema_version', '未知')}），当前为标准版本 {expected['standard_version']}，"
                 f"结构版本 {expected['schema_version']}。请换用新的数据库，或删除旧库后重新装入。")
-        return
+        return ""
     clashing = [t.name for t in REGISTRY if session.has_table(t.name)]
     if clashing:
         raise DatabaseError(f"数据库 {where.shown} 中已有表 {'、'.join(clashing)}，但没有 govcat_meta："
                             "它不是 govcat 目录库，或由早期版本创建。请换用新的数据库。")
-    session.script(ddl)
+    tables, foreign_keys = split_foreign_keys(ddl)
+    session.script(tables)
+    return foreign_keys
 
 
 @dataclass
 class Result:
     counts: dict[str, int]
     changes: Changes
+    board: Dashboard  # the metrics recorded in metric_snapshots (with data quality, when recorded)
 
 
-def load_into(db_url: str | None, outcome: Outcome) -> Result:
-    """Load what a validation run read (``engine.run(..., keep_documents=True)``) in one transaction.
-    Raises ``LoadRefused`` when the run found errors: nothing is written then."""
+class Loading:
+    """One `govcat load` in progress: one connection and one transaction from before the catalogs are
+    validated until after, fed each changed file's rows as its validation finishes.
+
+    The database keeps, per catalog file, a digest of its bytes and name (``catalog_files``). A file
+    whose digest is unchanged is not read for rows at all; a changed or new file's rows (made in the
+    validation's worker, `file_rows`) are compared with the rows it has in the database, and only the
+    difference is written: new rows in bulk (COPY in PostgreSQL), changed rows updated, a resource's
+    items, keywords and relations replaced when any of them differ. A department whose files did not
+    change is not touched. A resource that disappears from a file is deleted at the end, unless
+    another file took it (a resource may move between files and departments: it keeps its row).
+    Nothing is committed until the whole validation is in and clean (`finish`); `abort` rolls back.
+
+    The rows are written by a thread of their own, so that the database's work (SQLite's pages, the
+    waits for PostgreSQL's COPY) goes on while this process receives the next files and runs the
+    workspace stage; both release the GIL while they wait. It starts with the first rows, after the
+    validation's workers were forked. Its queue is short: when the database is slower than the
+    validation, the validation waits, and memory holds a few files' rows, whatever the province's size.
+    """
+
+    WRITE_AHEAD = 4  # files' rows queued for the writer thread
+
+    def __init__(self, db_url: str | None, generated: Path, registry_dir: Path | None) -> None:
+        """``generated``: the folder of the standard the catalogs are validated against (its DDL)."""
+        self.where = target(db_url)
+        ddl = registry_ddl(self.where.dialect, generated)
+        self.registry_dir = registry_dir
+        self.session = connect(self.where)
+        self.changes = Changes()
+        self.digests: dict[str, str] = {}  # catalog_file -> digest, for every file of this run
+        self.providers: dict[str, str | None] = {}  # catalog_file -> provider, for the files read for rows
+        self.leaving: list[tuple[str, str]] = []  # (resource code, catalog_file) gone from a changed file
+        self.product = Product("rows", file_rows, cached=False, wanted=self.wants, take=self.take)
+        self._queue: queue.Queue[FileRows | None] = queue.Queue(maxsize=self.WRITE_AHEAD)
+        self._writer: threading.Thread | None = None
+        self._error: BaseException | None = None
+        try:
+            self.session.begin()
+            self.foreign_keys = _ensure_schema(self.session, ddl, self.where)
+            files = TABLES["catalog_files"]
+            self.stored = {row[0]: (row[1], row[2]) for row in self.session.query(
+                f"SELECT {', '.join(files.column_names)} FROM {files.name}")}
+            # An empty database takes every row as new: no comparison, no lookups.
+            self.empty = not self.stored and not self.session.query("SELECT 1 FROM resources LIMIT 1")
+        except self.session.errors as exc:
+            self.abort()
+            raise self._failed(exc) from None
+        except BaseException:
+            self.abort()
+            raise
+
+    def _failed(self, exc: BaseException) -> DatabaseError:
+        return DatabaseError(f"装入 {self.where.shown} 失败，已回滚，数据库未改变：{_first_line(exc)}")
+
+    def wants(self, path: Path) -> bool:
+        """Whether a file must be read for rows: its digest differs from the one loaded last."""
+        name = catalog_file(path, self.registry_dir)
+        digest = cache.digest(ROWS_FORMAT, name, cache.file_digest(path))
+        self.digests[name] = digest
+        return self.stored.get(name, (None, None))[1] != digest
+
+    def take(self, path: Path, made: FileRows) -> None:
+        """A changed file's rows, as its validation finishes: queued for the writer thread."""
+        self._raise()
+        self.providers[made.catalog_file] = made.provider
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._write_all, name="govcat-load", daemon=True)
+            self._writer.start()
+        self._queue.put(made)  # waits while the writer is WRITE_AHEAD files behind
+
+    def _write_all(self) -> None:
+        while (made := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # after a failure the rest is only drained; the validation is told at its next file
+            try:
+                if self.empty:
+                    for name in CATALOG_TABLES:
+                        self.session.insert(name, TABLES[name].column_names, made.rows[name])
+                        self.changes.add("inserted", name, len(made.rows[name]))
+                else:
+                    self._merge(made)
+            except BaseException as exc:  # handed to the validation's thread, which raises it
+                self._error = exc
+
+    def _drain(self) -> None:
+        """Wait for the writer thread to write what is queued, and stop it."""
+        if self._writer is not None:
+            self._queue.put(None)
+            self._writer.join()
+            self._writer = None
+        self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            exc, self._error = self._error, None
+            if isinstance(exc, self.session.errors):
+                raise self._failed(exc) from None
+            raise exc
+
+    def _merge(self, made: FileRows) -> None:
+        session, dialect = self.session, self.session.dialect
+        resources = TABLES["resources"]
+        wanted = {row[0]: row for row in _stored(resources, made.rows["resources"], dialect)}
+        # This file's rows, and rows of resources it now holds that another file held before.
+        current = {row[0]: row for row in session.query(
+            f"SELECT {', '.join(resources.column_names)} FROM resources WHERE catalog_file = {session.mark}",
+            (made.catalog_file,))}
+        current.update((row[0], row) for row in _select_in(session, resources, "code",
+                                                           [c for c in wanted if c not in current]))
+        self.leaving += [(code, made.catalog_file) for code in current if code not in wanted]
+        inserts = [row for code, row in wanted.items() if code not in current]
+        updates = [row for code, row in wanted.items() if code in current and current[code] != row]
+        session.insert(resources.name, resources.column_names, inserts)
+        if updates:
+            _update(session, resources, updates)
+        self.changes.add("inserted", "resources", len(inserts))
+        self.changes.add("updated", "resources", len(updates))
+        codes = list(wanted)
+        for name in CATALOG_TABLES[1:]:
+            table = TABLES[name]
+            old: dict[Any, list[tuple[Any, ...]]] = {}
+            new: dict[Any, list[tuple[Any, ...]]] = {}
+            for row in _select_in(session, table, "resource_code", codes):
+                old.setdefault(row[0], []).append(row)
+            for row in _stored(table, made.rows[name], dialect):
+                new.setdefault(row[0], []).append(row)
+            changed = [code for code in codes if sorted(old.get(code, []), key=repr) != sorted(new.get(code, []), key=repr)]
+            gone = [code for code in changed if code in old]
+            session.write(f"DELETE FROM {name} WHERE resource_code = {session.mark}", [(code,) for code in gone])
+            session.insert(name, table.column_names, [row for code in changed for row in new.get(code, [])])
+            self.changes.add("deleted", name, sum(len(old[code]) for code in gone))
+            self.changes.add("inserted", name, sum(len(new.get(code, [])) for code in changed))
+
+    def finish(self, outcome: Outcome, as_of: date, commit: str | None) -> Result:
+        """Refuse (``LoadRefused``, nothing written) when the run found errors; else write the
+        standard and the registry, remove what left the catalogs, record the metrics snapshot and
+        commit. The caller calls `abort` when this raises."""
+        self._drain()
+        errors = [f for f in outcome.report.findings if f.severity == "error"]
+        if errors:
+            raise LoadRefused(errors, outcome.report)
+        session = self.session
+        try:
+            self._remove()
+            apply(session, reference_rows(outcome.registry or {}, outcome.std), self.changes)
+            loaded = [(name, self.providers[name] if name in self.providers else self.stored[name][0], digest)
+                      for name, digest in self.digests.items()]
+            apply(session, {"catalog_files": loaded}, self.changes)
+            quality = _quality(session)
+            board = metrics.dashboard(outcome, as_of, quality)
+            self._snapshot(board, commit)
+            if self.foreign_keys:
+                session.script(self.foreign_keys)
+            counts = {t.name: session.query(f"SELECT COUNT(*) FROM {t.name}")[0][0]
+                      for t in REGISTRY if t.name != "govcat_meta"}
+            session.commit()
+        except session.errors as exc:
+            raise self._failed(exc) from None
+        session.close()
+        return Result(counts, self.changes, board)
+
+    def _remove(self) -> None:
+        """Resources that left their file and were taken by no other, and every resource of a file
+        that is gone; their items, keywords and relations go with them (ON DELETE CASCADE)."""
+        session, mark = self.session, self.session.mark
+        leaving = [(code, name) for code, name in self.leaving]
+        for name in self.stored.keys() - self.digests.keys():
+            leaving += [(row[0], name) for row in session.query(
+                f"SELECT code FROM resources WHERE catalog_file = {mark}", (name,))]
+        codes = [code for code, name in leaving if session.query(
+            f"SELECT 1 FROM resources WHERE code = {mark} AND catalog_file = {mark}", (code, name))]
+        if not codes:
+            return
+        for name in CATALOG_TABLES[1:]:
+            self.changes.add("deleted", name, sum(session.query(
+                f"SELECT COUNT(*) FROM {name} WHERE resource_code IN ({', '.join(mark for _ in chunk)})",
+                tuple(chunk))[0][0] for chunk in _chunks(codes)))
+        session.write(f"DELETE FROM resources WHERE code = {mark}", [(code,) for code in codes])
+        self.changes.add("deleted", "resources", len(codes))
+
+    def _snapshot(self, board: Dashboard, commit: str | None) -> None:
+        """The metrics of this load in ``metric_snapshots``: one row per department for (as-of, commit),
+        written only when they differ from the rows already there (a second load writes nothing)."""
+        session, mark, table = self.session, self.session.mark, TABLES["metric_snapshots"]
+        commit = commit or ""
+        day = board.as_of.isoformat() if session.dialect == "sqlite" else board.as_of
+        fresh = sorted(_stored(table, [(*snapshot_row(board.as_of, commit, d), None) for d in board.departments
+                                       if d.code is not None], session.dialect), key=lambda row: row[2])
+        measured = ", ".join(table.column_names[:-1])  # recorded_at differs from run to run: not compared
+        current = session.query(f"SELECT {measured} FROM {table.name} WHERE as_of = {mark} AND git_commit = {mark} "
+                                "ORDER BY provider_code", (day, commit))
+        if current == [row[:-1] for row in fresh]:
+            return
+        session.write(f"DELETE FROM {table.name} WHERE as_of = {mark} AND git_commit = {mark}", [(day, commit)])
+        now = datetime.now(UTC)
+        recorded = now.isoformat(timespec="seconds") if session.dialect == "sqlite" else now
+        session.insert(table.name, table.column_names, [(*row[:-1], recorded) for row in fresh])
+        self.changes.add("deleted", table.name, len(current))
+        self.changes.add("inserted", table.name, len(fresh))
+
+    def abort(self) -> None:
+        with contextlib.suppress(BaseException):  # what failed is being raised already
+            self._drain()
+        _rollback(self.session)
+        with contextlib.suppress(Exception):
+            self.session.close()
+
+
+def history(db_url: str | None, since: date | None = None) -> History:
+    """The metrics snapshots in a catalog database since ``since`` (every one when None), one per
+    as-of date: of several loads on one date (several commits), the one recorded last. Empty when the
+    database or the table does not exist yet."""
     where = target(db_url)
-    ddl = registry_ddl(where.dialect, outcome.std)
-    errors = [f for f in outcome.report.findings if f.severity == "error"]
-    if errors:
-        raise LoadRefused(errors, outcome.report)
-    wanted = wanted_rows(outcome.docs, outcome.registry or {}, outcome.registry_dir, outcome.std)
-
+    if where.dialect == "sqlite" and not Path(where.location).is_file():
+        return History(())
+    table = TABLES["metric_snapshots"]
     session = connect(where)
     try:
-        session.begin()
-        _ensure_schema(session, ddl, where)
-        changes = apply(session, wanted)
-        counts = {name: session.query(f"SELECT COUNT(*) FROM {name}")[0][0] for name in wanted}
-        session.commit()
+        if not session.has_table(table.name):
+            return History(())
+        mark = session.mark
+        start = since or date.min
+        rows = session.query(
+            f"SELECT {', '.join(table.column_names)} FROM {table.name} WHERE as_of >= {mark} "
+            "ORDER BY as_of, recorded_at, git_commit, provider_code",
+            (start.isoformat() if session.dialect == "sqlite" else start,))
     except session.errors as exc:
-        _rollback(session)
-        raise DatabaseError(f"装入 {where.shown} 失败，已回滚，数据库未改变：{_first_line(exc)}") from None
-    except BaseException:
-        _rollback(session)
-        raise
+        raise DatabaseError(f"无法读取 {where.shown} 中的指标快照：{_first_line(exc)}") from None
     finally:
+        _rollback(session)
         session.close()
-    return Result(counts, changes)
+    latest: dict[date, tuple[Any, str]] = {}  # as-of -> (recorded_at, commit) of its last snapshot
+    for row in rows:
+        day = row[0] if isinstance(row[0], date) else date.fromisoformat(str(row[0]))
+        recorded = str(row[-1])
+        if day not in latest or recorded >= str(latest[day][0]):
+            latest[day] = (recorded, row[1])
+    per: dict[date, dict[str, DepartmentMetrics]] = {day: {} for day in sorted(latest)}
+    for row in rows:
+        day = row[0] if isinstance(row[0], date) else date.fromisoformat(str(row[0]))
+        if row[1] != latest[day][1]:
+            continue
+        counts = dict(zip(table.column_names, row, strict=True))
+        ratios = {key: Ratio(counts[f"{key}_numerator"], counts[f"{key}_denominator"]) for key, _ in METRIC_RATES}
+        found = {"error": counts["errors"], "warning": counts["warnings"], "info": counts["infos"]}
+        m = Metrics.of(counts["resources"], counts["items"], ratios, {k: v for k, v in found.items() if v})
+        quality = counts["data_quality"]
+        per[day][counts["provider_code"]] = DepartmentMetrics(
+            counts["provider_code"], counts["department_name"], None, True, m,
+            None if quality is None else float(quality))
+    return History(tuple(Snapshot(day, latest[day][1], dict(sorted(depts.items()))) for day, depts in per.items()))
+
+
+def snapshot_row(as_of: date, commit: str, dept: DepartmentMetrics) -> tuple[Any, ...]:
+    """A department's row of ``metric_snapshots``, without ``recorded_at``."""
+    m = dept.metrics
+    rates = [n for key, _ in METRIC_RATES for n in (m.ratio(key).numerator, m.ratio(key).denominator)]
+    return (as_of, commit, dept.code, dept.name, m.resources, m.items, *rates, m.findings("error"),
+            m.findings("warning"), m.findings("info"), dept.quality)
 
 
 def _rollback(session: Session) -> None:
@@ -536,22 +862,44 @@ def record_quality(db_url: str | None, summary: dict[str, Any]) -> str:
     return where.shown
 
 
+_LATEST_QUALITY = ("SELECT q.provider_code, q.quality FROM data_quality q JOIN (SELECT resource_code, MAX(as_of) AS as_of "
+                   "FROM data_quality GROUP BY resource_code) latest ON q.resource_code = latest.resource_code "
+                   "AND q.as_of = latest.as_of WHERE q.quality IS NOT NULL")
+
+
+def _quality(session: Session) -> Quality | None:
+    """Each resource's latest recorded score, averaged per department and over all; None: none recorded."""
+    if not session.has_table("data_quality"):
+        return None
+    rows = session.query(_LATEST_QUALITY)
+    if not rows:
+        return None
+    per: dict[str, list[float]] = {}
+    for code, value in rows:
+        if code is not None:
+            per.setdefault(str(code), []).append(float(value))
+    scores = [float(value) for _, value in rows]
+    return Quality({code: sum(v) / len(v) for code, v in sorted(per.items())}, sum(scores) / len(scores), len(scores))
+
+
+def data_quality(db_url: str | None) -> Quality | None:
+    """The data-quality results recorded in a catalog database (`govcat data check --record`), for
+    `govcat report` and the dashboard; None when the database, the table or a result is missing."""
+    where = target(db_url)
+    if where.dialect == "sqlite" and not Path(where.location).is_file():
+        return None
+    session = connect(where)
+    try:
+        return _quality(session)
+    except session.errors:
+        return None
+    finally:
+        _rollback(session)
+        session.close()
+
+
 def quality_by_department(db_url: str | None) -> dict[str, float]:
     """Provider code -> the mean data quality of its resources (each resource's latest check);
     empty when the database or the table does not exist."""
-    where = target(db_url)
-    if where.dialect == "sqlite" and not Path(where.location).is_file():
-        return {}
-    session = connect(where)
-    try:
-        if not session.has_table("data_quality"):
-            return {}
-        rows = session.query(
-            "SELECT q.provider_code, AVG(q.quality) FROM data_quality q JOIN (SELECT resource_code, MAX(as_of) AS as_of "
-            "FROM data_quality GROUP BY resource_code) latest ON q.resource_code = latest.resource_code "
-            "AND q.as_of = latest.as_of WHERE q.quality IS NOT NULL GROUP BY q.provider_code")
-    except session.errors:
-        return {}
-    finally:
-        session.close()
-    return {str(code): float(value) for code, value in rows if code is not None and value is not None}
+    found = data_quality(db_url)
+    return dict(found.departments) if found is not None else {}

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import posixpath
 import re
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -47,11 +48,12 @@ from govcat.checking.outcome import Outcome
 from govcat.checking.rules import BY_CODE, RULES
 from govcat.core import paths
 from govcat.core.access import items_of, obj, provider_code, text
+from govcat.core.document import Document
 from govcat.core.errors import UsageError
 from govcat.core.findings import Finding
 from govcat.publishing import metrics
 from govcat.publishing.generators import changelog, header
-from govcat.publishing.metrics import Dashboard, DepartmentMetrics, Ratio
+from govcat.publishing.metrics import Dashboard, DepartmentMetrics, History, Ratio
 from govcat.reading import workbook
 
 AS_OF_ENV = "GOVCAT_AS_OF"
@@ -380,9 +382,11 @@ def html_table(head: Sequence[Any], rows: Sequence[Sequence[Any]], empty: Any = 
     template value (`_finalize`). Built here rather than in a macro: a province has millions of cells."""
     if not rows:
         return Markup(f"<p>{_finalize(empty)}</p>")
-    cell = _cell
+    cell, escape = _cell, _escape_str
     lines = ["<table>", "<thead><tr>" + "".join(f"<th>{cell(h)}</th>" for h in head) + "</tr></thead>", "<tbody>"]
-    lines.extend("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>" for row in rows)
+    # Plain text and absent values first, inline: they are most of a province's millions of cells.
+    lines.extend("<tr><td>" + "</td><td>".join([escape(v) if type(v) is str else "" if v is None else cell(v)
+                                                for v in row]) + "</td></tr>" for row in rows)
     lines.append("</tbody>\n</table>")
     return Markup("\n".join(lines))
 
@@ -395,11 +399,33 @@ class Site:
     as_of: date
     std: standard.Standard
     schema: Schema
-    outcome: Outcome
+    outcome: Outcome  # the validation run: the catalogs' summaries, the findings, the metrics product
+    board: Dashboard | None = None  # the metrics with data quality, when the caller has them (govcat build)
+    history: History | None = None  # the snapshots `govcat load` recorded, for the trend
+    # Element id -> the first USES_LIMIT items naming it, as (provider, resource position, item name),
+    # and how many there are: gathered from the department parts (`add_uses`).
+    uses: dict[str, list[tuple[str | None, int, Any]]] = field(default_factory=dict)
+    uses_total: dict[str, int] = field(default_factory=dict)
 
     @cached_property
     def dashboard(self) -> Dashboard:
-        return metrics.dashboard(self.outcome, self.as_of)
+        return self.board if self.board is not None else metrics.dashboard(self.outcome, self.as_of)
+
+    @cached_property
+    def files(self) -> dict[str | None, list[Document]]:
+        """Each provider's catalog files (their summaries), in the run's order."""
+        out: dict[str | None, list[Document]] = defaultdict(list)
+        for doc in self.outcome.docs:
+            if doc.role == "catalog":
+                out[provider_code(doc)].append(doc)
+        return out
+
+    def add_uses(self, provider: str | None, parts: DepartmentParts) -> None:
+        """A department's uses of the elements, after those of the departments before it."""
+        for element_id, found in parts.uses.items():
+            kept = self.uses.setdefault(element_id, [])
+            kept.extend((provider, index, item) for index, item in found[:USES_LIMIT - len(kept)])
+            self.uses_total[element_id] = self.uses_total.get(element_id, 0) + parts.totals[element_id]
 
     @cached_property
     def divisions(self) -> dict[str, str]:
@@ -428,10 +454,13 @@ class Site:
     @cached_property
     def resources(self) -> dict[str | None, list[Placed]]:
         """Every resource of each provider, across the provider's catalog files in file order, with
-        its anchor and the page that shows it."""
+        its anchor and the page that shows it. Made from the summaries (code and name are all a page
+        needs of a resource besides its own department's page), so for every department at once."""
         out: dict[str | None, list[Placed]] = defaultdict(list)
         taken: dict[str | None, set[str]] = defaultdict(set)
         for doc in self.outcome.docs:
+            if doc.role != "catalog":
+                continue
             provider = provider_code(doc)
             for res in metrics.catalog_resources(doc):
                 placed = out[provider]
@@ -452,18 +481,6 @@ class Site:
                 value = text(p.res.get("code"))
                 if value is not None:
                     out.setdefault(value, p)
-        return out
-
-    @cached_property
-    def uses(self) -> dict[str, list[tuple[Placed, dict[str, Any]]]]:
-        """Element id -> (resource, item) for every item that names it."""
-        out: dict[str, list[tuple[Placed, dict[str, Any]]]] = defaultdict(list)
-        for placed in self.resources.values():
-            for p in placed:
-                for item in items_of(p.res.get("items")):
-                    element_id = obj(item).get("element")
-                    if isinstance(element_id, str) and element_id in self.schema.elements:
-                        out[element_id].append((p, obj(item)))
         return out
 
     @cached_property
@@ -505,6 +522,136 @@ def _bounds(spec: Mapping[str, Any]) -> list[str]:
     return out
 
 
+# --- a department's parts: what its pages show of its whole catalogs ---------------------------
+
+# A placeholder in a department page for one of its parts, filled when the page is written
+# (`govcat.publishing.site`): <!--govcat:part:SLUG/PAGE#KEY-->. Catalog text is escaped before it
+# reaches a page, so no catalog can write one.
+PART = re.compile(r"<!--govcat:part:([A-Za-z0-9-]+)/([0-9]+)#(overview|[0-9]+)-->")
+OVERVIEW_HEAD = ["信息资源代码", "名称", "类 / 项", "更新周期", "共享类型", "开放类型", "最近更新"]
+ITEM_HEAD = ["信息项名称", "关联数据元", "数据类型", "长度", "小数位数", "主键", "敏感", "说明"]
+
+
+def placeholder(name: str, page: int, key: int | str) -> str:
+    return f"<!--govcat:part:{name}/{page}#{key}-->"
+
+
+@dataclass
+class DepartmentParts:
+    """What a department's pages show of its whole catalogs: the overview table of page 1, each
+    page's resources (attributes and items), and its items' uses of the data elements. Rendered
+    where the department's files are read (a worker, for a province), one department at a time."""
+
+    overview: str
+    pages: list[list[str]]  # per page of the department, each resource's HTML
+    uses: dict[str, list[tuple[int, Any]]]  # element id -> (resource position, item name), at most USES_LIMIT
+    totals: dict[str, int]  # element id -> how many of the department's items name it
+
+    def as_json(self) -> dict[str, Any]:
+        return {"overview": self.overview, "pages": self.pages, "uses": self.uses, "totals": self.totals}
+
+
+def department_parts(site: Site, provider: str | None, docs: Sequence[Document]) -> DepartmentParts:
+    """The parts of one department from its whole catalog files, read again in the run's order."""
+    placed = site.resources.get(provider, [])
+    whole = [res for doc in docs for res in metrics.catalog_resources(doc)]
+    if len(whole) != len(placed) or any(text(r.get("code")) != text(p.res.get("code"))
+                                        for r, p in zip(whole, placed, strict=False)):
+        raise UsageError(f"提供方 {provider} 的目录文件在校验之后被改动了：请重新运行")
+    bodies = _Bodies(site)
+    first = site.department_path(provider)
+    overview = []
+    pages: list[list[str]] = []
+    uses: dict[str, list[tuple[int, Any]]] = {}
+    totals: dict[str, int] = {}
+    for position, (p, res) in enumerate(zip(placed, whole, strict=True)):
+        classification, sharing, opening = (obj(res.get(k)) for k in ("classification", "sharing", "opening"))
+        overview.append([html_link(text(res.get("code")) or "—", url(first, p.page, p.anchor)), res.get("name"),
+                         _join([v for v in (classification.get("class"), classification.get("item")) if v], " / "),
+                         res.get("update_frequency"), sharing.get("type"), opening.get("type"),
+                         res.get("last_updated_on")])
+        if position % RESOURCES_PER_PAGE == 0:
+            pages.append([])
+        pages[-1].append(bodies.resource(p, res))
+        for item in items_of(res.get("items")):
+            element_id = obj(item).get("element")
+            if isinstance(element_id, str) and element_id in site.schema.elements:
+                totals[element_id] = totals.get(element_id, 0) + 1
+                found = uses.setdefault(element_id, [])
+                if len(found) < USES_LIMIT:
+                    found.append((position, obj(item).get("name")))
+    table = html_table(OVERVIEW_HEAD, overview)
+    return DepartmentParts(_nosearch("div", "govcat-overview", table), pages, uses, totals)
+
+
+def _nosearch(tag: str, class_name: str, inner: str) -> str:
+    """A block the search index leaves out (`data-search-exclude`), marked for `govcat build`'s lean
+    search too (see `govcat.publishing.site`)."""
+    return f'{NOSEARCH[0]}<{tag} class="{class_name}" data-search-exclude>\n{inner}\n</{tag}>{NOSEARCH[1]}'
+
+
+class _Bodies:
+    """Each resource's attributes and items as HTML (HTML built here, not in a template: a province
+    has hundreds of thousands of items)."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self._links: dict[tuple[str, str], Markup] = {}
+
+    def _element_link(self, page: str, element_id: str) -> Any:
+        """An item's element as an HTML link to its page (the id alone when it is not in the standard)."""
+        key = (page, element_id)
+        found = self._links.get(key)
+        if found is None:
+            known = self.site.schema.elements.get(element_id)
+            found = self._links[key] = (html_link(f"{element_id} {known.title}", url(page, known.path))
+                                        if known else escape_text(element_id))
+        return found
+
+    def resource(self, placed: Placed, res: dict[str, Any]) -> str:
+        site, page = self.site, placed.page
+        classification, sharing, opening = (obj(res.get(k)) for k in ("classification", "sharing", "opening"))
+        mount, fmt = obj(res.get("mount")), obj(res.get("format"))
+        related = []
+        for value in items_of(res.get("related_codes")):
+            where = site.by_code.get(value) if isinstance(value, str) else None
+            related.append(html_link(value, url(page, where.page, where.anchor)) if where else value)
+        attributes = [[label, value] for label, value in (
+            ("信息资源代码", code(res.get("code"))),
+            ("信息资源分类", _join([v for v in (classification.get("class"), classification.get("item")) if v], " / ")),
+            ("提供方内部部门", res.get("internal_department")),
+            ("信息资源格式", _join([v for v in (fmt.get("category"), fmt.get("type")) if v], " / ")),
+            ("共享类型", sharing.get("type")),
+            ("共享条件", sharing.get("condition")),
+            ("不予共享依据", sharing.get("basis")),
+            ("共享方式", _join([v for v in (sharing.get("method"), sharing.get("method_type")) if v], " / ")),
+            ("开放类型", opening.get("type")),
+            ("开放条件", opening.get("condition")),
+            ("更新周期", res.get("update_frequency")),
+            ("更新周期说明", res.get("update_frequency_note")),
+            ("发布日期", res.get("published_on")),
+            ("最近更新日期", res.get("last_updated_on")),
+            ("数据分级", res.get("security_level")),
+            ("所属信息系统", res.get("source_system")),
+            ("关键字", _join(items_of(res.get("keywords")))),
+            ("关联资源", _join(related, " ")),
+            ("资源挂接", _join([v for v in (mount.get("kind"), mount.get("status")) if v], " / ")),
+            ("挂接地址", code(mount.get("endpoint"))),
+        ) if value not in (None, "", [])]
+        items = []
+        for item in items_of(res.get("items")):
+            item = obj(item)
+            element = item.get("element")
+            items.append([item.get("name"), self._element_link(page, element) if isinstance(element, str) else element,
+                          item.get("data_type"), item.get("length"), item.get("precision"),
+                          _flag(item.get("is_key")), _flag(item.get("sensitive")), item.get("description")])
+        summary = res.get("summary")
+        lead = f"<p>{_cell(summary)}</p>\n" if summary else ""
+        inner = (f"{lead}{html_table(['属性', '值'], attributes)}\n<details class=\"govcat-items\">\n"
+                 f"<summary>信息项（{len(items)} 项）</summary>\n{html_table(ITEM_HEAD, items, '（没有信息项）')}\n</details>")
+        return _nosearch("div", "govcat-resource", inner)
+
+
 class Pages:
     """Page name -> Markdown, rendered by one environment from `Site`."""
 
@@ -517,13 +664,15 @@ class Pages:
     def render(self, path: str, template: str, **context: Any) -> None:
         self.pages[path] = self.env.get_template(template).render(page=path, as_of=self.site.as_of, **context)
 
-    def all(self) -> dict[str, str]:
+    def all(self, parts: Mapping[str | None, DepartmentParts] | None = None) -> dict[str, str]:
+        """Every page. ``parts``: see `departments`; the site's uses must be gathered before (they
+        are listed on the element pages)."""
+        self.departments(parts)
         self.elements()
         self.code_sets()
         self.catalog_standard()
         self.frequency_standard()
         self.rules()
-        self.departments()
         self.dashboard()
         self.pages.update(changelog.pages(self.site.root))
         return dict(sorted(self.pages.items()))
@@ -546,7 +695,7 @@ class Pages:
         for element in site.schema.elements.values():
             self.render(element.path, "element.md.j2", element=element, attributes=self._element_rows(element),
                         code_set=self._element_code_set(element), uses=self._element_uses(element),
-                        uses_total=len(self.site.uses.get(element.id, [])), uses_limit=USES_LIMIT)
+                        uses_total=self.site.uses_total.get(element.id, 0), uses_limit=USES_LIMIT)
 
     def _element_rows(self, element: Element) -> list[list[Any]]:
         site, n, spec, page = self.site, element.notes, element.spec, element.path
@@ -600,12 +749,13 @@ class Pages:
         thousands of times, and listing them all made each element page megabytes."""
         site, page = self.site, element.path
         rows = []
-        for placed, item in site.uses.get(element.id, [])[:USES_LIMIT]:
+        for provider, index, item in site.uses.get(element.id, [])[:USES_LIMIT]:
+            placed = site.resources[provider][index]
             res = placed.res
             rows.append([html_link(site.department_names.get(placed.provider, placed.provider or "—"),
                                    url(page, site.department_path(placed.provider))),
                          html_link(text(res.get("code")) or "—", url(page, placed.page, placed.anchor)),
-                         res.get("name"), item.get("name")])
+                         res.get("name"), item])
         return rows
 
     # 代码集 ------------------------------------------------------------------------------------
@@ -769,7 +919,10 @@ class Pages:
                         family=FAMILIES.get(r.code[:3], ""), fields=_join(checked, " ") if checked else None)
 
     # 部门目录 ----------------------------------------------------------------------------------
-    def departments(self) -> None:
+    def departments(self, parts: Mapping[str | None, DepartmentParts] | None = None) -> None:
+        """The departments' index and pages. ``parts``: every department's parts, inlined into its
+        pages (`govcat generate docs`); None: the pages hold placeholders that `govcat build` fills
+        from the parts its workers wrote (see `govcat.publishing.site`)."""
         site = self.site
         index = f"{REFERENCE}/departments/index.md"
         registry = site.outcome.registry or {}
@@ -784,7 +937,7 @@ class Pages:
         self.render(index, "departments.md.j2", rows=rows)
         findings = self._findings_by_department()
         for dept in site.dashboard.departments:
-            self._department(dept, findings.get(dept.code, []))
+            self._department(dept, findings.get(dept.code, []), parts.get(dept.code) if parts is not None else None)
 
     def _findings_by_department(self) -> dict[str | None, list[Finding]]:
         owner = {doc.display: provider_code(doc) for doc in self.site.outcome.docs}
@@ -794,10 +947,11 @@ class Pages:
                 out[owner[finding.file]].append(finding)
         return out
 
-    def _department(self, dept: DepartmentMetrics, findings: list[Finding]) -> None:
+    def _department(self, dept: DepartmentMetrics, findings: list[Finding], parts: DepartmentParts | None) -> None:
         """A department's page, and its continuation pages when it has more than RESOURCES_PER_PAGE
-        resources. The big tables are pre-rendered HTML (see `site.HTML_FENCE`); the resource
-        headings stay Markdown, so they are in the page's table of contents and the search index."""
+        resources. The resource headings are Markdown, so they are in the page's table of contents
+        and the search index; the big tables (the overview, each resource's attributes and items)
+        are the department's parts: inlined from ``parts``, or placeholders (`placeholder`)."""
         site = self.site
         first = site.department_path(dept.code)
         entry = obj((site.outcome.registry or {}).get(dept.code or ""))
@@ -814,89 +968,41 @@ class Pages:
             ("登记状态", "已登记" if dept.registered else "未在提供方名录中登记"),
         ) if value not in (None, "")]
         placed = site.resources.get(dept.code, [])
-        parts = [placed[i:i + RESOURCES_PER_PAGE] for i in range(0, len(placed), RESOURCES_PER_PAGE)] or [[]]
-        pages = [site.department_path(dept.code, n) for n in range(1, len(parts) + 1)]
-        overview = []
-        for p in placed:
-            res = p.res
-            classification, sharing, opening = (obj(res.get(k)) for k in ("classification", "sharing", "opening"))
-            overview.append([html_link(text(res.get("code")) or "—", url(first, p.page, p.anchor)), res.get("name"),
-                             _join([v for v in (classification.get("class"), classification.get("item")) if v], " / "),
-                             res.get("update_frequency"), sharing.get("type"), opening.get("type"),
-                             res.get("last_updated_on")])
+        chunks = [placed[i:i + RESOURCES_PER_PAGE] for i in range(0, len(placed), RESOURCES_PER_PAGE)] or [[]]
+        pages = [site.department_path(dept.code, n) for n in range(1, len(chunks) + 1)]
+        name = slug(dept.code, "provider")
         found = [[html_link(f.code, url(first, rule_path(f.code))), SEVERITY.get(f.severity, f.severity),
                   f"{f.file}:{f.line}" if f.line else f.file, f.message] for f in findings]
-        spans = [(n * RESOURCES_PER_PAGE + 1, n * RESOURCES_PER_PAGE + len(part)) for n, part in enumerate(parts)]
+        spans = [(n * RESOURCES_PER_PAGE + 1, n * RESOURCES_PER_PAGE + len(part)) for n, part in enumerate(chunks)]
         labels = [f"第 {n} 页（第 {a} 条）" if a == b else f"第 {n} 页（第 {a}–{b} 条）"
                   for n, (a, b) in enumerate(spans, start=1)]
-        for number, (page, part) in enumerate(zip(pages, parts, strict=True), start=1):
+        for number, (page, part) in enumerate(zip(pages, chunks, strict=True), start=1):
             pager = [link(label, _rel(page, target)) if n != number else Markup(f"**{escape_text(label)}**")
                      for n, (label, target) in enumerate(zip(labels, pages, strict=True), start=1)
                      ] if len(pages) > 1 else []
+            bodies = (parts.pages[number - 1] if parts is not None
+                      else [placeholder(name, number, i) for i in range(len(part))])
+            resources = [{"name": text(p.res.get("name")) or "（未命名信息资源）", "anchor": anchor(p.anchor),
+                          "code": p.res.get("code"), "body": Markup(body)} for p, body in zip(part, bodies, strict=True)]
+            overview = (parts.overview if parts is not None else placeholder(name, 1, "overview")) if placed else ""
             self.render(page, "department.md.j2", dept=dept, part=number, parts=len(pages), pager=pager,
-                        home=link(dept.name, _rel(page, first)), about=about, overview=overview,
-                        resources=[self._resource(page, p) for p in part],
-                        metrics=metric_rows(dept.metrics), findings=found)
-
-    def _element_link(self, page: str, element_id: str) -> Any:
-        """An item's element as an HTML link to its page (the id alone when it is not in the standard)."""
-        key = (page, element_id)
-        found = self._links.get(key)
-        if found is None:
-            known = self.site.schema.elements.get(element_id)
-            found = self._links[key] = (html_link(f"{element_id} {known.title}", url(page, known.path))
-                                        if known else escape_text(element_id))
-        return found
-
-    def _resource(self, page: str, placed: Placed) -> dict[str, Any]:
-        site, res = self.site, placed.res
-        classification, sharing, opening = (obj(res.get(k)) for k in ("classification", "sharing", "opening"))
-        mount, fmt = obj(res.get("mount")), obj(res.get("format"))
-        related = []
-        for value in items_of(res.get("related_codes")):
-            where = site.by_code.get(value) if isinstance(value, str) else None
-            related.append(html_link(value, url(page, where.page, where.anchor)) if where else value)
-        attributes = [[label, value] for label, value in (
-            ("信息资源代码", code(res.get("code"))),
-            ("信息资源分类", _join([v for v in (classification.get("class"), classification.get("item")) if v], " / ")),
-            ("提供方内部部门", res.get("internal_department")),
-            ("信息资源格式", _join([v for v in (fmt.get("category"), fmt.get("type")) if v], " / ")),
-            ("共享类型", sharing.get("type")),
-            ("共享条件", sharing.get("condition")),
-            ("不予共享依据", sharing.get("basis")),
-            ("共享方式", _join([v for v in (sharing.get("method"), sharing.get("method_type")) if v], " / ")),
-            ("开放类型", opening.get("type")),
-            ("开放条件", opening.get("condition")),
-            ("更新周期", res.get("update_frequency")),
-            ("更新周期说明", res.get("update_frequency_note")),
-            ("发布日期", res.get("published_on")),
-            ("最近更新日期", res.get("last_updated_on")),
-            ("数据分级", res.get("security_level")),
-            ("所属信息系统", res.get("source_system")),
-            ("关键字", _join(items_of(res.get("keywords")))),
-            ("关联资源", _join(related, " ")),
-            ("资源挂接", _join([v for v in (mount.get("kind"), mount.get("status")) if v], " / ")),
-            ("挂接地址", code(mount.get("endpoint"))),
-        ) if value not in (None, "", [])]
-        items = []
-        for item in items_of(res.get("items")):
-            item = obj(item)
-            element = item.get("element")
-            items.append([item.get("name"), self._element_link(page, element) if isinstance(element, str) else element,
-                          item.get("data_type"), item.get("length"), item.get("precision"),
-                          _flag(item.get("is_key")), _flag(item.get("sensitive")), item.get("description")])
-        return {"name": text(res.get("name")) or "（未命名信息资源）", "anchor": anchor(placed.anchor),
-                "code": res.get("code"), "summary": res.get("summary"), "attributes": attributes, "items": items}
+                        home=link(dept.name, _rel(page, first)), about=about, overview=Markup(overview),
+                        count=len(placed), resources=resources, metrics=metric_rows(dept.metrics, dept.quality),
+                        findings=found)
 
     # 合规看板 ----------------------------------------------------------------------------------
     def dashboard(self) -> None:
         site, page = self.site, f"{REFERENCE}/dashboard.md"
         board = site.dashboard
         departments = board.departments
-        rows = [[link(d.label, _rel(page, site.department_path(d.code))), *metric_cells(d.metrics)]
+        quality = board.quality is not None  # the 数据质量 column and chart, when results are recorded
+        rows = [[link(d.label, _rel(page, site.department_path(d.code))), *metric_cells(d.metrics, d, quality)]
                 for d in departments]
         charts = [chart(definition.title, lowest([(d.label, d.metrics.ratio(definition.key)) for d in departments]),
                       len(departments)) for definition in metrics.RATES]
+        if quality:
+            charts.append(chart(metrics.QUALITY_TITLE, lowest([(d.label, d.quality) for d in departments]),
+                                len(departments)))
         findings_chart = stacked_chart("校验发现（按级别）", most([(d.label, d.metrics.severities) for d in departments]),
                                        len(departments))
         # A column per department while they fit on a screen; for a province, how many and which.
@@ -910,25 +1016,61 @@ class Pages:
             by_rule.append([site.rule_link(page, c), code(BY_CODE[c].name) if c in BY_CODE else "",
                             SEVERITY.get(BY_CODE[c].severity, "") if c in BY_CODE else "", board.total.rules[c],
                             *per_department])
-        self.render(page, "dashboard.md.j2", board=board, head=METRIC_HEAD, rows=rows,
-                    total=["合计", *metric_cells(board.total)], definitions=metrics.RATES,
-                    charts=charts, findings_chart=findings_chart, by_rule=by_rule, rule_head=rule_head)
+        head = metric_head(quality)
+        self.render(page, "dashboard.md.j2", board=board, head=head, rows=rows,
+                    total=["合计", *metric_cells(board.total, board.quality, quality)], total_head=["全部部门", *head[1:]],
+                    definitions=metrics.RATES, charts=charts, findings_chart=findings_chart, by_rule=by_rule,
+                    rule_head=rule_head, quality=Markup(f"- **{metrics.QUALITY_TITLE}** = ") + metrics.QUALITY_DEFINITION
+                    if quality else None, trend=self._trend(page))
+
+    def _trend(self, page: str) -> dict[str, Any] | None:
+        """The dashboard's trend: a line chart per metric over the snapshots `govcat load` recorded,
+        each with its data table beside it, and the departments that moved most since the snapshot
+        before the last."""
+        history = self.site.history
+        if history is None or not history.snapshots:
+            return None
+        dates = history.dates
+        names = history.names()
+        charts = []
+        for key, title in metrics.trend_keys(history):
+            lines = trend_lines(history, key, names)
+            charts.append({"title": title, "svg": Markup(line_chart(title, dates, lines, key in metrics.SEVERITIES)),
+                           "table": Markup(trend_table(dates, lines, key))})
+        movers = []
+        if len(dates) > 1:
+            for key, title in metrics.trend_keys(history):
+                improved, slipped = history.movers(key)
+                movers.append([title, *(_join([f"{m.label} {_change(key, m.change)}" for m in moved]) or "—"
+                                        for moved in (improved, slipped))])
+        return {"dates": dates, "first": dates[0], "last": dates[-1], "previous": dates[-2] if len(dates) > 1 else None,
+                "charts": charts, "movers": movers, "count": len(dates)}
 
 
-METRIC_HEAD = ["部门", "信息资源", "信息项", *[d.title for d in metrics.RATES], "错误", "警告", "提示"]
+def metric_head(quality: bool = False) -> list[str]:
+    return ["部门", "信息资源", "信息项", *[d.title for d in metrics.RATES],
+            *([metrics.QUALITY_TITLE] if quality else []), "错误", "警告", "提示"]
 
 
-def metric_cells(m: metrics.Metrics) -> list[Any]:
+METRIC_HEAD = metric_head()
+
+
+def metric_cells(m: metrics.Metrics, dept: DepartmentMetrics | metrics.Quality | None = None,
+                 quality: bool = False) -> list[Any]:
+    score = dept.quality if isinstance(dept, DepartmentMetrics) else dept.total if dept is not None else None
     return [m.resources, m.items, *[percent(m.ratio(d.key)) for d in metrics.RATES],
+            *([metrics.score(score)] if quality else []),
             m.findings("error"), m.findings("warning"), m.findings("info")]
 
 
-def metric_rows(m: metrics.Metrics) -> list[list[Any]]:
+def metric_rows(m: metrics.Metrics, quality: float | None = None) -> list[list[Any]]:
     """A department's metrics as label / value / formula-with-counts rows."""
     rows: list[list[Any]] = [["信息资源", m.resources, ""], ["信息项", m.items, ""]]
     for d in metrics.RATES:
         ratio = m.ratio(d.key)
         rows.append([d.title, percent(ratio), f"{ratio.numerator} / {ratio.denominator}"])
+    if quality is not None:
+        rows.append([metrics.QUALITY_TITLE, metrics.score(quality), "govcat data check 记录的得分"])
     rows.append(["校验发现", f"错误 {m.findings('error')}，警告 {m.findings('warning')}，提示 {m.findings('info')}", ""])
     return rows
 
@@ -949,11 +1091,18 @@ CHART_WIDTH, LABEL_WIDTH, BAR_WIDTH, ROW = 640, 170, 380, 26
 CHART_LIMIT = 20
 
 
-def lowest(values: list[tuple[str, Ratio]]) -> list[tuple[str, Ratio]]:
+Value = Ratio | float | None  # a rate with its counts, or a score (data quality); None: not measured
+
+
+def _rate(value: Value) -> float | None:
+    return value.rate if isinstance(value, Ratio) else value
+
+
+def lowest(values: list[tuple[str, Value]]) -> list[tuple[str, Value]]:
     """All departments in registry order, or the CHART_LIMIT lowest rates (no denominator last)."""
     if len(values) <= CHART_LIMIT:
         return values
-    return sorted(values, key=lambda v: (v[1].rate is None, v[1].rate or 0.0))[:CHART_LIMIT]
+    return sorted(values, key=lambda v: (_rate(v[1]) is None, _rate(v[1]) or 0.0))[:CHART_LIMIT]
 
 
 def most(values: list[tuple[str, Mapping[str, int]]]) -> list[tuple[str, Mapping[str, int]]]:
@@ -974,13 +1123,15 @@ def _chart_title(title: str, shown: int, total: int, which: str) -> str:
     return title if shown >= total else f"{title}：{which}的 {shown} 个部门（共 {total} 个，全部见上表）"
 
 
-def chart(title: str, values: list[tuple[str, Ratio]], total: int | None = None) -> dict[str, Any]:
+def chart(title: str, values: list[tuple[str, Value]], total: int | None = None) -> dict[str, Any]:
     title = _chart_title(title, len(values), total or len(values), "最低")
     bars = []
-    for i, (label, ratio) in enumerate(values):
-        rate = ratio.rate
+    for i, (label, value) in enumerate(values):
+        rate = _rate(value)
+        shown = percent(value) if isinstance(value, Ratio) else metrics.score(value)
+        detail = f"{label}：{shown}" + (f"（{value.numerator}/{value.denominator}）" if isinstance(value, Ratio) else "")
         bars.append({"label": label, "y": 30 + i * ROW, "width": round((rate or 0) * BAR_WIDTH, 1),
-                     "value": percent(ratio), "detail": f"{label}：{percent(ratio)}（{ratio.numerator}/{ratio.denominator}）"})
+                     "value": shown, "detail": detail})
     return {"title": title, "bars": bars, "height": 40 + len(values) * ROW, "width": CHART_WIDTH,
             "label_width": LABEL_WIDTH, "bar_width": BAR_WIDTH, "row": ROW, "kind": "rate"}
 
@@ -1004,14 +1155,132 @@ def stacked_chart(title: str, values: list[tuple[str, Mapping[str, int]]], total
             "legend_y": 44 + len(values) * ROW}
 
 
+# --- the trend: line charts over the snapshots (static inline SVG) -----------------------------------
+
+TREND_WIDTH, TREND_HEIGHT = 560, 250
+TREND_PLOT = (52, 24, 16, 40)  # left, top, right, bottom margins
+TREND_LINES = 8  # departments drawn besides the total; for more, those that moved most over the period
+
+
+class Line(NamedTuple):
+    label: str
+    values: list[float | None]  # one per snapshot; None: the department had no value then
+    total: bool = False
+
+
+def trend_lines(history: History, key: str, names: Mapping[str, str]) -> list[Line]:
+    """The total, and every department while they fit (TREND_LINES), else those whose value changed most
+    between their first and last snapshot."""
+    lines = [Line("合计", [history.value(s, key) for s in history.snapshots], total=True)]
+    departments = [Line(name, [history.value(s, key, code) for s in history.snapshots]) for code, name in names.items()]
+    if len(departments) > TREND_LINES:
+
+        def moved(line: Line) -> float:
+            known = [v for v in line.values if v is not None]
+            return abs(known[-1] - known[0]) if len(known) > 1 else -1.0
+
+        departments = sorted(departments, key=lambda line: -moved(line))[:TREND_LINES]
+    return lines + departments
+
+
+def _change(key: str, change: float) -> str:
+    return f"{int(change):+d}" if key in metrics.SEVERITIES else f"{change * 100:+.1f} 个百分点"
+
+
+def _trend_value(value: float | None, count: bool) -> str:
+    if value is None:
+        return "—"
+    return str(int(value)) if count else f"{value * 100:.1f}%"
+
+
+def line_chart(title: str, dates: Sequence[date], lines: Sequence[Line], count: bool) -> str:
+    """A line chart: x the snapshots' dates (placed by time), y the rate 0–100 % (or the count from 0);
+    a point per snapshot with its value as a tooltip. Labels are catalog text: escaped."""
+    left, top, right, bottom = TREND_PLOT
+    width, height = TREND_WIDTH - left - right, TREND_HEIGHT - top - bottom
+    most = max((v for line in lines for v in line.values if v is not None), default=0.0)
+    peak = 4 * _nice_step(most / 4) if count else 1.0
+    first, last = dates[0].toordinal(), dates[-1].toordinal()
+
+    def x(day: date) -> float:
+        return round(left + (width / 2 if last == first else (day.toordinal() - first) / (last - first) * width), 1)
+
+    def y(value: float) -> float:
+        return round(top + height - value / peak * height, 1)
+
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{TREND_WIDTH}" height="{TREND_HEIGHT}" '
+           f'viewBox="0 0 {TREND_WIDTH} {TREND_HEIGHT}" aria-label="{_cell(title)}（趋势）">',
+           f"<title>{_cell(title)}（趋势）</title>"]
+    for step in range(5):
+        value = peak * step / 4
+        label = str(round(value)) if count else f"{step * 25}%"
+        out.append(f'<line class="govcat-trend__grid" x1="{left}" y1="{y(value)}" x2="{left + width}" y2="{y(value)}"/>'
+                   f'<text class="govcat-trend__axis" x="{left - 6}" y="{y(value) + 4}" text-anchor="end">{label}</text>')
+    for i, day in enumerate(dates):
+        if len(dates) <= 6 or i in (0, len(dates) - 1) or i % max(1, len(dates) // 5) == 0:
+            align = "start" if i == 0 and len(dates) > 1 else "end" if i == len(dates) - 1 and len(dates) > 1 else "middle"
+            out.append(f'<text class="govcat-trend__axis" x="{x(day)}" y="{top + height + 18}" text-anchor="{align}">'
+                       f"{day.isoformat()}</text>")
+    for n, line in enumerate(lines):
+        style = f"govcat-trend__line govcat-trend__line--{n}" + (" govcat-trend__line--total" if line.total else "")
+        points = [(x(day), y(v), day, v) for day, v in zip(dates, line.values, strict=True) if v is not None]
+        segments: list[list[str]] = [[]]
+        for day, v in zip(dates, line.values, strict=True):  # a department missing from a snapshot breaks its line
+            if v is None:
+                segments.append([])
+            else:
+                segments[-1].append(f"{x(day)},{y(v)}")
+        out.append(f'<g class="{style}"><title>{_cell(line.label)}</title>')
+        out += [f'<polyline points="{" ".join(seg)}"/>' for seg in segments if len(seg) > 1]
+        out += [f'<circle cx="{px}" cy="{py}" r="3"><title>{_cell(line.label)} {day.isoformat()}：'
+                f"{_trend_value(v, count)}</title></circle>" for px, py, day, v in points]
+        out.append("</g>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _nice_step(value: float) -> int:
+    """The gridline step of a count axis: 1, 2, 5 or 10 times a power of ten (25 from 10 up)."""
+    power = 10 ** max(0, math.floor(math.log10(value))) if value >= 1 else 1
+    return next(int(m * power) for m in (1, 2, 2.5, 5, 10) if m * power >= value and float(m * power).is_integer())
+
+
+def trend_table(dates: Sequence[date], lines: Sequence[Line], key: str) -> str:
+    """The data beside a line chart: a row per line (with its colour), a column per snapshot."""
+    count = key in metrics.SEVERITIES
+    head = "".join(f"<th>{day.isoformat()}</th>" for day in dates)
+    rows = [f'<tr><td><span class="govcat-trend__key govcat-trend__key--{n}"></span>{_cell(line.label)}</td>'
+            + "".join(f"<td>{_trend_value(v, count)}</td>" for v in line.values) + "</tr>"
+            for n, line in enumerate(lines)]
+    return f"<table><thead><tr><th>部门</th>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
 # --- entry point --------------------------------------------------------------------------------
 
-def build_site(root: Path, outcome: Outcome, as_of: date | None = None) -> Site:
-    """The site's data; ``outcome`` is the validation of ``root/catalogs`` that kept its documents."""
+def build_site(root: Path, outcome: Outcome, as_of: date | None = None, board: Dashboard | None = None,
+               history: History | None = None) -> Site:
+    """The site's data; ``outcome`` is the validation of ``root/catalogs`` (its summaries and the
+    metrics product), ``board`` the metrics with data quality and ``history`` the snapshots when the
+    caller has them."""
     day = as_of_date(as_of)
-    return Site(root=root, as_of=day, std=standard.load(), schema=read_schema(root), outcome=outcome)
+    return Site(root=root, as_of=day, std=outcome.std, schema=read_schema(root), outcome=outcome, board=board,
+                history=history)
 
 
-def generate(root: Path, outcome: Outcome, as_of: date | None = None) -> dict[str, str]:
-    """Every generated page, keyed by its path relative to ``root``."""
-    return Pages(build_site(root, outcome, as_of)).all()
+def read_department(site: Site, provider: str | None) -> list[Document]:
+    """A department's whole catalog files, read again (the validation kept only their summaries)."""
+    from govcat.reading import loader
+
+    return [loader.load(doc.path, doc.display, site.std, role=doc.role) for doc in site.files.get(provider, [])]
+
+
+def generate(root: Path, outcome: Outcome, as_of: date | None = None, board: Dashboard | None = None,
+             history: History | None = None) -> dict[str, str]:
+    """Every generated page, keyed by its path relative to ``root``, the departments' parts inlined
+    (`govcat generate docs`): every department is read again here, one after the other."""
+    site = build_site(root, outcome, as_of, board, history)
+    parts: dict[str | None, DepartmentParts] = {}
+    for provider in site.files:
+        parts[provider] = department_parts(site, provider, read_department(site, provider))
+        site.add_uses(provider, parts[provider])
+    return Pages(site).all(parts)

@@ -55,7 +55,7 @@ Title = str | tuple[str, str | None]
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # text | varchar | integer | boolean | date
+    kind: str  # text | varchar | integer | boolean | date | real | timestamp
     title: Title
     length: int | None = None
     required: bool = False
@@ -94,6 +94,13 @@ class Table:
 
 
 RESOURCE_CODE_LENGTH = 16  # 类1 项2 目3 细目3 / 顺序码6
+DIGEST_LENGTH = 40  # BLAKE2b-160 in hex
+PATH_LENGTH = 1024  # a catalog file's path (PATH_MAX is 4096; a repository's paths are far shorter)
+COMMIT_LENGTH = 64  # a git object name (SHA-1: 40, SHA-256: 64)
+# The rates of `govcat report` (publishing/metrics.RATES, in its order): metric_snapshots keeps each
+# as numerator and denominator, so totals add up as they do in the report.
+METRIC_RATES = (("mapping", "数据元映射率"), ("mount", "挂接率"), ("sharing", "共享率"), ("opening", "开放率"),
+                ("timeliness", "更新及时率"))
 CREDIT_CODE_LENGTH = 18  # GB 32100
 ELEMENT_ID_LENGTH = 7  # DE + 5 digits
 NAME_LENGTH = 64  # ASCII names of enums and slots
@@ -209,9 +216,11 @@ REGISTRY: tuple[Table, ...] = (
         Column("mount_endpoint", "text", ("Mount", "endpoint")),
         Column("catalog_file", "text", "目录文件（相对提供方名录所在目录）", required=True),
     ), ("code",), foreign_keys=(
-        ForeignKey(("provider_code",), "departments", ("code",)),
-        ForeignKey(("update_frequency",), "update_frequencies", ("value",)),
-    ), indexes=(("provider_code",),)),
+        # Deferred, like every reference from a catalog's rows to the registry and the standard: a
+        # load streams the catalogs' rows as they are validated and writes those tables at the end.
+        ForeignKey(("provider_code",), "departments", ("code",), deferred=True),
+        ForeignKey(("update_frequency",), "update_frequencies", ("value",), deferred=True),
+    ), indexes=(("provider_code",), ("catalog_file",))),
     Table("resource_keywords", ("InformationResource", "keywords"), (
         Column("resource_code", "varchar", ("InformationResource", "code"), length=RESOURCE_CODE_LENGTH,
                required=True),
@@ -241,8 +250,30 @@ REGISTRY: tuple[Table, ...] = (
         Column("description", "text", ("InformationItem", "description")),
     ), ("resource_code", "position"), unique=(("resource_code", "name"),), foreign_keys=(
         _RESOURCE_FK,
-        ForeignKey(("element_id",), "data_elements", ("id",)),
+        ForeignKey(("element_id",), "data_elements", ("id",), deferred=True),
     ), indexes=(("element_id",),), parent=("resource_code",)),
+    Table("catalog_files", "已装入的目录文件（增量装入：内容未变的文件不重写）", (
+        Column("catalog_file", "varchar", "目录文件（相对提供方名录所在目录）", length=PATH_LENGTH, required=True),
+        Column("provider_code", "varchar", ("Provider", "code"), length=CREDIT_CODE_LENGTH),
+        Column("digest", "varchar", "文件内容与装入格式的摘要（BLAKE2b）", length=DIGEST_LENGTH, required=True),
+    ), ("catalog_file",)),
+    Table("metric_snapshots", "合规指标快照（每次装入记录一次：判定日期、提交、部门）", (
+        Column("as_of", "date", "判定日期", required=True),
+        Column("git_commit", "varchar", "目录仓库的 git 提交（不在 git 仓库中时为空字符串）", length=COMMIT_LENGTH,
+               required=True),
+        Column("provider_code", "varchar", ("Provider", "code"), length=CREDIT_CODE_LENGTH, required=True),
+        Column("department_name", "text", "部门名称（快照时）", required=True),
+        Column("resources", "integer", "信息资源数", required=True, minimum=0),
+        Column("items", "integer", "信息项数", required=True, minimum=0),
+        *(column for key, title in METRIC_RATES for column in (
+            Column(f"{key}_numerator", "integer", f"{title}的分子", required=True, minimum=0),
+            Column(f"{key}_denominator", "integer", f"{title}的分母", required=True, minimum=0))),
+        Column("errors", "integer", "错误数", required=True, minimum=0),
+        Column("warnings", "integer", "警告数", required=True, minimum=0),
+        Column("infos", "integer", "提示数", required=True, minimum=0),
+        Column("data_quality", "real", "数据质量（govcat data check 记录的得分均值，0–1；未检查为空）"),
+        Column("recorded_at", "timestamp", "记录时间（UTC）", required=True),
+    ), ("as_of", "git_commit", "provider_code"), indexes=(("provider_code", "as_of"),)),
 )
 TABLES = {table.name: table for table in REGISTRY}
 
@@ -308,10 +339,22 @@ def schema_version(enums: dict[str, list[str]]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
 
 
-def _type(column: Column, enums: dict[str, list[str]]) -> str:
+def _type(column: Column, enums: dict[str, list[str]], dialect: str) -> str:
     if column.kind == "varchar":
         return f"VARCHAR({_length(column, enums)})"
-    return {"text": "TEXT", "integer": "INTEGER", "boolean": "BOOLEAN", "date": "DATE"}[column.kind]
+    if column.kind == "timestamp":  # SQLite has no time type: ISO 8601 text, which sorts in time order
+        return "TIMESTAMP WITH TIME ZONE" if dialect == "postgresql" else "TEXT"
+    return {"text": "TEXT", "integer": "INTEGER", "boolean": "BOOLEAN", "date": "DATE",
+            "real": "DOUBLE PRECISION" if dialect == "postgresql" else "REAL"}[column.kind]
+
+
+def one_of(column: str, values: list[str], dialect: str) -> str:
+    """A column limited to a list of values. SQLite builds a temporary index for an ``IN (…)`` list
+    each time a CHECK is evaluated, which made half the cost of loading a province (110,000 rows a
+    second; 175,000 with comparisons): there the list is a chain of comparisons, alike for NULL."""
+    if dialect == "sqlite":
+        return " OR ".join(f"{column} = {value}" for value in values)
+    return f"{column} IN ({', '.join(values)})"
 
 
 def _checks(table: Table, dialect: str, enums: dict[str, list[str]]) -> list[tuple[str, str]]:
@@ -319,12 +362,11 @@ def _checks(table: Table, dialect: str, enums: dict[str, list[str]]) -> list[tup
     for column in table.columns:
         name = f"{table.name}_{column.name}_check"
         if column.enum:
-            values = ", ".join(quote_literal(v) for v in enums[column.enum])
-            checks.append((name, f"{column.name} IN ({values})"))
+            checks.append((name, one_of(column.name, [quote_literal(v) for v in enums[column.enum]], dialect)))
         elif column.minimum is not None:
             checks.append((name, f"{column.name} >= {column.minimum}"))
         elif dialect == "sqlite" and column.kind == "boolean":
-            checks.append((name, f"{column.name} IN (0, 1)"))
+            checks.append((name, one_of(column.name, ["0", "1"], dialect)))
         elif dialect == "sqlite" and column.kind == "date":
             # SQLite has no date type: keep real YYYY-MM-DD dates only (date() normalises 02-30).
             checks.append((name, f"{column.name} IS date({column.name}, '+0 days')"))
@@ -335,7 +377,7 @@ def _create_table(table: Table, dialect: str, resolved: Resolved) -> list[str]:
     titles, enums = resolved.titles, resolved.enums
     parts: list[tuple[str, str | None]] = []  # (definition, SQLite comment)
     for column in table.columns:
-        definition = f"{column.name} {_type(column, enums)}"
+        definition = f"{column.name} {_type(column, enums, dialect)}"
         if column.required:
             definition += " NOT NULL"
         if column.kind == "boolean" and column.required:
@@ -344,14 +386,8 @@ def _create_table(table: Table, dialect: str, resolved: Resolved) -> list[str]:
     parts.append((f"CONSTRAINT {table.name}_pkey PRIMARY KEY ({', '.join(table.primary_key)})", None))
     for columns in table.unique:
         parts.append((f"CONSTRAINT {table.name}_{'_'.join(columns)}_key UNIQUE ({', '.join(columns)})", None))
-    for fk in table.foreign_keys:
-        clause = (f"CONSTRAINT {table.name}_{'_'.join(fk.columns)}_fkey FOREIGN KEY ({', '.join(fk.columns)}) "
-                  f"REFERENCES {fk.table} ({', '.join(fk.targets)})")
-        if fk.cascade:
-            clause += " ON DELETE CASCADE"
-        if fk.deferred:
-            clause += " DEFERRABLE INITIALLY DEFERRED"
-        parts.append((clause, None))
+    if dialect == "sqlite":  # PostgreSQL's come after every table (`foreign_keys`)
+        parts.extend((_foreign_key(table, fk), None) for fk in table.foreign_keys)
     for name, condition in _checks(table, dialect, enums):
         parts.append((f"CONSTRAINT {name} CHECK ({condition})", None))
 
@@ -373,6 +409,31 @@ def _create_table(table: Table, dialect: str, resolved: Resolved) -> list[str]:
     return lines
 
 
+def _foreign_key(table: Table, fk: ForeignKey) -> str:
+    clause = (f"CONSTRAINT {table.name}_{'_'.join(fk.columns)}_fkey FOREIGN KEY ({', '.join(fk.columns)}) "
+              f"REFERENCES {fk.table} ({', '.join(fk.targets)})")
+    if fk.cascade:
+        clause += " ON DELETE CASCADE"
+    if fk.deferred:
+        clause += " DEFERRABLE INITIALLY DEFERRED"
+    return clause
+
+
+# Where the PostgreSQL DDL's foreign keys begin. They are added after the tables, as pg_dump does, so
+# that the first load can fill the tables and then check each key once, by one join, instead of row by
+# row ("Populating a Database" in the PostgreSQL manual); `split_foreign_keys` finds them.
+FOREIGN_KEYS = "-- 外键：建表之后添加（首次装入时在数据写入之后添加，每个外键整体校验一次）"
+
+
+def split_foreign_keys(ddl: str) -> tuple[str, str]:
+    """The PostgreSQL DDL without its foreign keys, and the statements that add them ("" for SQLite)."""
+    head, marker, tail = ddl.partition(FOREIGN_KEYS)
+    if not marker:
+        return ddl, ""
+    meta = tail.index("INSERT INTO govcat_meta")
+    return head + tail[meta:], tail[:meta]
+
+
 def registry_ddl(dialect: str, resolved: Resolved) -> str:
     version = schema_version(resolved.enums)
     how = ("手工建库：psql -v ON_ERROR_STOP=1 --single-transaction -f registry.postgresql.sql"
@@ -387,6 +448,10 @@ def registry_ddl(dialect: str, resolved: Resolved) -> str:
     for table in REGISTRY:
         lines.append("")
         lines.extend(_create_table(table, dialect, resolved))
+    if dialect == "postgresql":
+        lines += ["", FOREIGN_KEYS]
+        lines += [f"ALTER TABLE {table.name} ADD {_foreign_key(table, fk)};"
+                  for table in REGISTRY for fk in table.foreign_keys]
     lines += [
         "",
         "INSERT INTO govcat_meta (key, value) VALUES",
