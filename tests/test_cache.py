@@ -165,7 +165,7 @@ def test_a_warm_run_replays_the_workspace_stage_only_when_it_would_find_the_same
     store = tmp_path / "cache"
     built: list[int] = []
     original = engine.index.build
-    monkeypatch.setattr(engine.index, "build", lambda docs: built.append(len(docs)) or original(docs))
+    monkeypatch.setattr(engine.index, "build", lambda docs, **kw: built.append(len(docs)) or original(docs, **kw))
 
     def check(label: str, replayed: bool) -> None:
         count = len(built)

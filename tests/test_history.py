@@ -258,10 +258,8 @@ def test_the_dashboard_charts_each_metric_over_time(trended: Path) -> None:
     assert 'aria-label="数据质量"' in page
 
 
-def test_the_trend_in_the_browser(trended: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
-    from tests.test_site import ARTIFACTS, CHROMIUM, INJECTED_NAME, Tab
+def test_the_trend_in_the_browser(trended: Path, browser: Any) -> None:
+    from tests.test_site import ARTIFACTS, INJECTED_NAME, Tab
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -270,11 +268,9 @@ def test_the_trend_in_the_browser(trended: Path) -> None:
                                "--directory", str(trended / "site")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         _wait_for(port)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                        args=["--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"])
-            tab = Tab(browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN").new_page(),
-                      f"http://127.0.0.1:{port}")
+        context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+        try:
+            tab = Tab(context.new_page(), f"http://127.0.0.1:{port}")
             page = tab.open("/reference/dashboard/")
             trend = page.locator(".govcat-trend")
             assert trend.count() == 8
@@ -289,7 +285,8 @@ def test_the_trend_in_the_browser(trended: Path) -> None:
             assert box is not None and end is not None
             page.screenshot(path=str(ARTIFACTS / "dashboard-trend.png"), full_page=True,
                             clip={"x": 0, "y": box["y"], "width": 1400, "height": end["y"] - box["y"]})
-            browser.close()
+        finally:
+            context.close()
         assert tab.dialogs == [] and tab.errors == []
         assert all(u.startswith(tab.base) or u.startswith("data:") for u in tab.requests)
     finally:
