@@ -3,8 +3,9 @@
     python benchmarks/data.py ROWS [--workdir DIR] [--frictionless ROWS] [--spark ROWS] [--results FILE]
 
 1. Writes a CSV of ROWS rows of 人口基本信息 (101002001/000001: 13 columns, 公民身份号码, 性别, 出生日期,
-   division codes, names, dates …) plus two more text columns to reach 15, with 1 % planted defects, by
-   `govcat data sample` (once; reused when the file exists).
+   division codes, names, dates …) with two more items to reach the issue's 15 columns, 工作单位 (DE00028) and
+   工作单位统一社会信用代码 (DE00101): the resource is the example's, extended in a catalog file of the workdir
+   (`--catalog`). 1 % planted defects, by `govcat data sample` (once; reused when the file exists).
 2. DuckDB's own parse of every column: `SELECT COUNT(*) FROM read_csv(…) WHERE c1 IS NULL OR … OR c15 IS NULL`.
 3. `govcat data check` (every check) in a fresh process; wall time and peak RSS (from /usr/bin/time-like
    resource accounting of the child).
@@ -39,11 +40,28 @@ def _run(args: list[str]) -> tuple[float, int, subprocess.CompletedProcess[str]]
     return wall, max(peak, before) // 1024, done
 
 
-def make_csv(rows: int, path: Path) -> None:
+EXTRA_ITEMS = [{"name": "工作单位", "element": "DE00028", "data_type": "C", "length": 100},
+               {"name": "工作单位统一社会信用代码", "element": "DE00101", "data_type": "C", "length": 18}]
+
+
+def make_catalog(workdir: Path) -> Path:
+    """The example catalog with only 人口基本信息, extended by EXTRA_ITEMS to 15 items."""
+    import yaml
+
+    source = REPO / "catalogs" / "11330100MB0000011T" / "population.yaml"
+    catalog = yaml.safe_load(source.read_text(encoding="utf-8"))
+    catalog["resources"] = [r for r in catalog["resources"] if r["code"] == RESOURCE]
+    catalog["resources"][0]["items"] += EXTRA_ITEMS
+    path = workdir / "catalog.yaml"
+    path.write_text(yaml.safe_dump(catalog, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def make_csv(rows: int, path: Path, catalog: Path) -> None:
     if path.is_file():
         return
     subprocess.run([sys.executable, "-m", "govcat", "data", "sample", RESOURCE, "-o", str(path), "--rows", str(rows),
-                    "--defects", "0.01", "--seed", "1"], check=True, env=ENV, cwd=REPO)
+                    "--defects", "0.01", "--seed", "1", "--catalog", str(catalog)], check=True, env=ENV, cwd=REPO)
 
 
 def head(path: Path, rows: int, out: Path) -> Path:
@@ -69,9 +87,9 @@ print(con.execute(f"SELECT COUNT(*) FROM read_csv('{path}', header=true, all_var
     return wall, int(done.stdout.strip())
 
 
-def govcat_check(path: Path, engine: str = "duckdb") -> tuple[float, int, dict[str, object]]:
+def govcat_check(path: Path, catalog: Path, engine: str = "duckdb") -> tuple[float, int, dict[str, object]]:
     args = [sys.executable, "-m", "govcat", "data", "check", RESOURCE, str(path), "--format", "json",
-            "--fail-on", "never", "--engine", engine]
+            "--fail-on", "never", "--engine", engine, "--catalog", str(catalog)]
     wall, peak, done = _run(args)
     assert done.returncode == 0, done.stderr
     return wall, peak, json.loads(done.stdout)
@@ -96,6 +114,8 @@ schema = Schema(fields=[
     fields.StringField(name="与户主关系代码", constraints={{"pattern": "[0-9]{{2}}"}}),
     fields.StringField(name="登记机关", constraints={{"maxLength": 100}}),
     fields.StringField(name="数据更新时间", constraints={{"pattern": "[0-9]{{14}}"}}),
+    fields.StringField(name="工作单位", constraints={{"maxLength": 100}}),
+    fields.StringField(name="工作单位统一社会信用代码", constraints={{"pattern": "[0-9A-HJ-NPQRTUWXY]{{2}}[0-9]{{6}}[0-9A-HJ-NPQRTUWXY]{{10}}"}}),
 ])
 report = validate(Resource(path="{path}", schema=schema), limit_errors=10**9)
 print(len(report.flatten(["type"])))
@@ -114,24 +134,25 @@ def main() -> int:
     parser.add_argument("--results", type=Path)
     options = parser.parse_args()
     options.workdir.mkdir(parents=True, exist_ok=True)
-    data = options.workdir / f"people-{options.rows}.csv"
-    make_csv(options.rows, data)
+    catalog = make_catalog(options.workdir)
+    data = options.workdir / f"people15-{options.rows}.csv"
+    make_csv(options.rows, data, catalog)
     load = os.getloadavg()[0]
     figures: dict[str, object] = {"rows": options.rows, "bytes": data.stat().st_size, "load_before": load}
     parse, _ = duckdb_parse(data)
-    wall, peak, report = govcat_check(data)
+    wall, peak, report = govcat_check(data, catalog)
     figures.update({"duckdb_parse_s": round(parse, 2), "govcat_s": round(wall, 2), "ratio": round(wall / parse, 2),
                     "govcat_peak_rss_mib": peak, "findings": len(report["findings"])})  # type: ignore[arg-type]
     if options.frictionless:
-        part = head(data, options.frictionless, options.workdir / f"people-{options.frictionless}.csv")
+        part = head(data, options.frictionless, options.workdir / f"people15-{options.frictionless}.csv")
         f_wall, _ = frictionless(part)
-        g_wall, _, _ = govcat_check(part)
+        g_wall, _, _ = govcat_check(part, catalog)
         figures.update({"frictionless_rows": options.frictionless, "frictionless_s": round(f_wall, 2),
                         "govcat_slice_s": round(g_wall, 2), "speedup": round(f_wall / g_wall, 1)})
     if options.spark:
-        part = head(data, options.spark, options.workdir / f"people-{options.spark}.csv")
-        d_wall, _, duck = govcat_check(part)
-        s_wall, _, spark = govcat_check(part, "spark")
+        part = head(data, options.spark, options.workdir / f"people15-{options.spark}.csv")
+        d_wall, _, duck = govcat_check(part, catalog)
+        s_wall, _, spark = govcat_check(part, catalog, "spark")
         same = [(f["code"], f["field"], f["count"]) for f in duck["findings"]] == [  # type: ignore[index]
             (f["code"], f["field"], f["count"]) for f in spark["findings"]]  # type: ignore[index]
         figures.update({"spark_rows": options.spark, "spark_s": round(s_wall, 2), "duckdb_slice_s": round(d_wall, 2),
