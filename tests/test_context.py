@@ -4,13 +4,16 @@ outside any workspace is not judged against the shipped example registry."""
 
 from __future__ import annotations
 
+import hashlib
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import openpyxl
 import pytest
@@ -177,3 +180,88 @@ def test_the_summary_says_how_many_files_were_context(tmp_path: Path, lang: str)
     out = govcat("validate", str(folder), "--lang", lang, "--as-of", AS_OF.isoformat(), cwd=tmp_path).stdout
     others = sum(1 for p in (tmp_path / "catalogs").rglob("*.yaml") if p.parent != folder and p.parent.name != "catalogs")
     assert (f"另读取工作区其余 {others} 个文件作为上下文" if lang == "zh" else f"with {others} other files") in out
+
+
+class _Registry(http.server.BaseHTTPRequestHandler):
+    """The province's published registry on a loopback port: the body, an ETag, 304 when unchanged."""
+
+    body = b""
+    requests: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.requests.append(self.headers.get("If-None-Match") or "")
+        etag = '"' + hashlib.sha256(self.body).hexdigest()[:16] + '"'
+        if self.headers.get("If-None-Match") == etag:
+            self.send_response(304)
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("ETag", etag)
+        self.send_header("Content-Length", str(len(self.body)))
+        self.end_headers()
+        self.wfile.write(self.body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_a_department_validates_against_the_registry_its_configuration_names(tmp_path: Path) -> None:
+    """`registry:` in a department's .govcat.yaml, outside any workspace: a file beside it, or the
+    province's URL — fetched, kept in the cache, revalidated by ETag, an older copy used (and said)
+    when the site is down, exit 2 naming the URL when there is no copy at all."""
+    code = _credit_code("440300")
+    registry = yaml.safe_load((REPO / "catalogs" / "departments.yaml").read_text(encoding="utf-8"))
+    listed = {**registry, "departments": [*registry["departments"], {**registry["departments"][0], "code": code,
+                                                                    "name": "深圳市示例管理局"}]}
+    folder = tmp_path / "dept"
+    folder.mkdir()
+    assert govcat("template", "-o", str(folder / "目录.xlsx"), cwd=tmp_path).returncode == 0
+    book = openpyxl.load_workbook(folder / "目录.xlsx")
+    for row in book["提供方"].iter_rows(min_row=1, max_col=2):
+        if row[0].value == "提供方代码":
+            row[1].value = code
+        elif row[0].value == "提供方名称":
+            row[1].value = "深圳市示例管理局"
+    book.save(folder / "目录.xlsx")
+    env = {**os.environ, "GOVCAT_CACHE_DIR": str(tmp_path / "cache")}
+
+    def check(*extra: str) -> subprocess.CompletedProcess[str]:
+        return govcat("validate", "目录.xlsx", "--as-of", AS_OF.isoformat(), *extra, cwd=folder, env=env)
+
+    # A file beside the configuration.
+    (folder / "province.yaml").write_text(yaml.safe_dump(listed, allow_unicode=True), encoding="utf-8")
+    (folder / ".govcat.yaml").write_text("registry: province.yaml\n", encoding="utf-8")
+    assert check().returncode == 0
+    (folder / "province.yaml").write_text(yaml.safe_dump(registry, allow_unicode=True), encoding="utf-8")
+    assert "GC702" in check().stdout
+    (folder / ".govcat.yaml").write_text("# 省级名录\nregistry: missing.yaml\n", encoding="utf-8")
+    missing = check()
+    assert missing.returncode == 2 and ".govcat.yaml:2" in missing.stderr and "missing.yaml" in missing.stderr
+
+    # The province's URL.
+    _Registry.body = yaml.safe_dump(listed, allow_unicode=True).encode("utf-8")
+    _Registry.requests = []
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Registry)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/catalogs/departments.yaml"
+    (folder / ".govcat.yaml").write_text(f"registry: {url}\n", encoding="utf-8")
+    try:
+        first = check("--format", "json")
+        assert first.returncode == 0, first.stdout + first.stderr
+        assert json.loads(first.stdout)["summary"]["registry"] == url
+        assert check().returncode == 0 and len(_Registry.requests) == 1  # within the hour: the kept copy
+        metas = list((tmp_path / "cache" / "registry").glob("*.json"))
+        assert len(metas) == 1
+        meta = json.loads(metas[0].read_text(encoding="utf-8"))
+        metas[0].write_text(json.dumps({**meta, "fetched": meta["fetched"] - 7200}), encoding="utf-8")
+        assert check().returncode == 0 and _Registry.requests[-1] == meta["etag"]  # revalidated: 304
+        metas[0].write_text(json.dumps({**meta, "fetched": meta["fetched"] - 7200}), encoding="utf-8")
+    finally:
+        server.shutdown()
+        server.server_close()
+    down = check()
+    assert down.returncode == 0 and f"提供方名录 {url} 无法访问" in down.stdout  # the older copy, said once
+    nothing = govcat("validate", "目录.xlsx", cwd=folder, env={**env, "GOVCAT_CACHE_DIR": str(tmp_path / "empty")})
+    assert nothing.returncode == 2 and f"无法获取提供方名录 {url}" in nothing.stderr
+    assert "Traceback" not in nothing.stderr

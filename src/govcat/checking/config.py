@@ -11,6 +11,7 @@ policy:                   # the frequency policy and grace period, overriding th
   min_frequency: {基础信息资源: 每月, 电子证照: 每日}
   grace_days: 3
 docs_url: https://catalog.example.gov.cn   # where the docs site is published (else mkdocs.yml's site_url)
+registry: https://data.example.gov.cn/catalogs/departments.yaml   # or a file; outside a workspace only
 owners:                   # reviewers of the standard's files, for `govcat generate codeowners`
   standard: ["@govcat/standards-authors"]
 ```
@@ -75,6 +76,10 @@ class Config:
     min_frequency: dict[str, str] = field(default_factory=dict)
     grace_days: int | None = None
     docs_url: str | None = None  # where the docs site is published (overrides mkdocs.yml's site_url)
+    # The department registry when the run finds none (a department's folder outside the standards
+    # repository): a file, relative to the configuration's folder, or the province's published URL.
+    registry: str | None = None
+    registry_line: int | None = None
 
 
 def find(start: Path) -> Path | None:
@@ -138,6 +143,7 @@ def _shape(rules: set[str], frequencies: set[str], targets: set[str]) -> dict[st
                 "standard": {"type": "array", "items": text}}},
             "docs_url": {"type": "string", "pattern": "^https?://[^\\s]+$",
                          "x-pattern": "文档站地址应为 https:// 或 http:// 开头的网址，而不是“{value}”"},
+            "registry": text,
         },
     }
 
@@ -303,7 +309,8 @@ def load(path: Path | None, display: str, known_rules: set[str], std_frequencies
         waivers=[_waiver(where, f"/waivers/{i}", entry) for i, entry in enumerate(data.get("waivers", []))],
         min_frequency=dict(policy.get("min_frequency", {})),
         grace_days=int(policy["grace_days"]) if "grace_days" in policy else None,  # 3.0 is an integer to JSON Schema
-        docs_url=str(data["docs_url"]).rstrip("/") if "docs_url" in data else None)
+        docs_url=str(data["docs_url"]).rstrip("/") if "docs_url" in data else None,
+        registry=data.get("registry"), registry_line=where.line("/registry") if "registry" in data else None)
 
 
 def _waiver(where: _Located, pointer: str, entry: dict[str, Any]) -> Waiver:

@@ -28,12 +28,12 @@ from govcat.checking.rules import RULES, Rule
 from govcat.checking.rules.base import Context
 from govcat.checking.scope import discover
 from govcat.core.access import items_of, obj, text
-from govcat.core.document import Document, Problem
+from govcat.core.document import FATAL_CODES, Document, Problem
 from govcat.core.errors import UsageError
 from govcat.core.findings import Finding, Report
 from govcat.core.paths import display, docs_url, real
 from govcat.core.workspace import Workspace, locate
-from govcat.reading import files
+from govcat.reading import files, remote
 from govcat.standard.library import Library, releases
 
 
@@ -101,7 +101,16 @@ def run(settings: Settings, *, keep_documents: bool = True, report_only: bool = 
     std = std.with_policy(cfg.min_frequency, cfg.grace_days)
     # Without a registry (a department's file outside any workspace) registration is not judged:
     # the province's registry is its data, not part of the standard (the report says so).
+    registry_shown, registry_note = None, None
+    if ws.registry is None and cfg.registry is not None:
+        ws.registry, registry_shown, registry_note = _configured_registry(cfg, settings, workspace)
     registry = stage.load(ws.registry, settings.cwd, std, role="registry") if ws.registry is not None else None
+    if registry is not None and registry_shown is not None:
+        registry.display = registry_shown
+        if not registry.loaded:  # a page of HTML, a broken file: registration cannot be judged against it
+            codes = "、".join(sorted({p.code for p in registry.problems if p.code in FATAL_CODES}))
+            raise UsageError(f"配置文件 {cfg.display} 的 registry 指定的提供方名录 {registry_shown} 无法读取"
+                             f"（{codes}；`govcat validate --registry 文件` 可看到具体位置）")
     ctx = Context(std=std, as_of=settings.as_of, registry=registry_table(registry) if registry else None,
                   registry_dir=ws.registry_dir,
                   library=Library(std, {} if settings.edition else releases(workspace.data)))
@@ -165,8 +174,27 @@ def run(settings: Settings, *, keep_documents: bool = True, report_only: bool = 
         findings = kept
     report.findings = sorted(findings, key=Finding.sort_key)
     report.docs_url = cfg.docs_url or docs_url(workspace.root)
+    if registry_note:
+        report.extra["notes"] = [registry_note]
     report.rule_summaries = {code: std.rule_summary(code, settings.lang) for code in {f.code for f in findings}}
     return Outcome(report, docs, ctx.registry, std, ws.registry_dir, [result.products for result in results])
+
+
+def _configured_registry(cfg: config.Config, settings: Settings, workspace: Workspace
+                         ) -> tuple[Path, str, str | None]:
+    """The registry `.govcat.yaml` names: a file beside the configuration, or the province's URL
+    (fetched into the cache folder, see reading/remote.py). Its path, how it is shown, a note."""
+    assert cfg.registry is not None and cfg.file is not None
+    where = f"{cfg.display}:{cfg.registry_line}" if cfg.registry_line else cfg.display
+    if remote.is_url(cfg.registry):
+        folder = cache.folder_for(settings.cache_dir, [workspace.root, cfg.file.parent])
+        assert folder is not None  # the configuration's folder is always known
+        fetched = remote.fetch(cfg.registry, folder / "registry", settings.lang)
+        return fetched.path, cfg.registry, fetched.note
+    path = cfg.file.parent / cfg.registry
+    if not path.is_file():
+        raise UsageError(f"配置文件 {where}：registry 指定的提供方名录不存在：{path}")
+    return path, display(path, settings.cwd), None
 
 
 def _replay(previous: dict[str, Any], ws: Any, contents: list[str], context_contents: list[str],

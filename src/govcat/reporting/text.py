@@ -56,4 +56,5 @@ def render(report: Report, color: bool = False) -> str:
         lines.append("Provider registration was not checked: no department registry was found (give one with "
                      "--registry FILE or `registry:` in .govcat.yaml)" if report.lang == "en" else
                      "未检查提供方登记：没有找到提供方名录（可用 --registry 文件 或 .govcat.yaml 中的 registry 指定）")
+    lines.extend(report.extra.get("notes", []))  # e.g. an older copy of the registry stood in for its URL
     return "\n".join(lines) + "\n"
