@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 RESOURCE = "101002001/000001"
@@ -87,7 +88,7 @@ print(con.execute(f"SELECT COUNT(*) FROM read_csv('{path}', header=true, all_var
     return wall, int(done.stdout.strip())
 
 
-def govcat_check(path: Path, catalog: Path, engine: str = "duckdb") -> tuple[float, int, dict[str, object]]:
+def govcat_check(path: Path, catalog: Path, engine: str = "duckdb") -> tuple[float, int, dict[str, Any]]:
     args = [sys.executable, "-m", "govcat", "data", "check", RESOURCE, str(path), "--format", "json",
             "--fail-on", "never", "--engine", engine, "--catalog", str(catalog)]
     wall, peak, done = _run(args)
@@ -142,7 +143,7 @@ def main() -> int:
     parse, _ = duckdb_parse(data)
     wall, peak, report = govcat_check(data, catalog)
     figures.update({"duckdb_parse_s": round(parse, 2), "govcat_s": round(wall, 2), "ratio": round(wall / parse, 2),
-                    "govcat_peak_rss_mib": peak, "findings": len(report["findings"])})  # type: ignore[arg-type]
+                    "govcat_peak_rss_mib": peak, "findings": len(report["findings"])})
     if options.frictionless:
         part = head(data, options.frictionless, options.workdir / f"people15-{options.frictionless}.csv")
         f_wall, _ = frictionless(part)
@@ -153,8 +154,8 @@ def main() -> int:
         part = head(data, options.spark, options.workdir / f"people15-{options.spark}.csv")
         d_wall, _, duck = govcat_check(part, catalog)
         s_wall, _, spark = govcat_check(part, catalog, "spark")
-        same = [(f["code"], f["field"], f["count"]) for f in duck["findings"]] == [  # type: ignore[index]
-            (f["code"], f["field"], f["count"]) for f in spark["findings"]]  # type: ignore[index]
+        same = [(f["code"], f["field"], f["count"]) for f in duck["findings"]] == [
+            (f["code"], f["field"], f["count"]) for f in spark["findings"]]
         figures.update({"spark_rows": options.spark, "spark_s": round(s_wall, 2), "duckdb_slice_s": round(d_wall, 2),
                         "spark_counts_identical": same})
     figures["load_after"] = os.getloadavg()[0]

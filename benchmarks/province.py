@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import Postgres, govcat_cmd, load_average, machine, run_child
+from run import Postgres, govcat_cmd, load_average, machine, run_child, workspace
 
 REPO = Path(__file__).resolve().parents[1]
 STEPS = ("validate", "load", "build")
@@ -132,16 +132,6 @@ def measure_load(corpus: Path, as_of: str, scratch: Path, db: str, name: str, re
     if not db.startswith("postgresql"):
         result["rows"] = _rows_sqlite(Path(urls[firsts.index(best)]))
     return result
-
-
-def workspace(catalogs: Path, root: Path) -> None:
-    """The parts of the repository a build needs, with the corpus's catalogs."""
-    for name in ("schema", "generated"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copytree(REPO / "docs", root / "docs", ignore=lambda d, names: [
-        n for n in names if Path(d) == REPO / "docs" and n in ("reference", "rules")])
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(catalogs, root / "catalogs")
 
 
 def measure_build(corpus: Path, as_of: str, scratch: Path, repeat: int = 1) -> dict[str, Any]:

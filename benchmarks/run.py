@@ -70,6 +70,17 @@ class Run:
         return self.user + self.sys
 
 
+def workspace(catalogs: Path, root: Path) -> None:
+    """The parts of the repository a build and its site need (schema, generated, docs, mkdocs.yml),
+    with a corpus's catalogs: province.py and site.py build in such a copy."""
+    for name in ("schema", "generated"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copytree(REPO / "docs", root / "docs", ignore=lambda d, names: [
+        n for n in names if Path(d) == REPO / "docs" and n in ("reference", "rules")])
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(catalogs, root / "catalogs")
+
+
 def run_child(cmd: list[str], *, cwd: Path, timeout: float | None = None, stdout: Path | None = None,
               env: dict[str, str] | None = None) -> Run:
     """Run ``cmd`` in a new process group; its own rusage comes from ``os.wait4``."""

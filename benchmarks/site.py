@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
-import shutil
 import sys
 import tempfile
 import time
@@ -29,21 +28,11 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import load_average, run_child
+from run import load_average, run_child, workspace
 
 REPO = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 11, 22)
 MB = 1024 * 1024
-
-
-def workspace(catalogs: Path, root: Path) -> None:
-    """The parts of the repository the site is built from, with the corpus's catalogs."""
-    for name in ("schema", "generated"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copytree(REPO / "docs", root / "docs", ignore=lambda d, names: [
-        n for n in names if Path(d) == REPO / "docs" and n in ("reference", "rules")])
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(catalogs, root / "catalogs")
 
 
 def child(root: Path, out: Path, profile: Path | None) -> None:
@@ -114,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child", nargs=2, type=Path, metavar=("ROOT", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        child(*args.child, args.profile)
+        root, out = args.child
+        child(root, out, args.profile)
         return 0
     catalogs = REPO / "catalogs" if args.examples else (args.corpus / "catalogs" if args.corpus else None)
     if catalogs is None or not catalogs.is_dir():

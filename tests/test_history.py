@@ -7,10 +7,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -259,18 +256,12 @@ def test_the_dashboard_charts_each_metric_over_time(trended: Path) -> None:
 
 
 def test_the_trend_in_the_browser(trended: Path, browser: Any) -> None:
-    from tests.test_site import ARTIFACTS, INJECTED_NAME, Tab
+    from tests.test_site import ARTIFACTS, INJECTED_NAME, Tab, static_site
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                               "--directory", str(trended / "site")], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        _wait_for(port)
+    with static_site(trended / "site") as base:
         context = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-CN")
         try:
-            tab = Tab(context.new_page(), f"http://127.0.0.1:{port}")
+            tab = Tab(context.new_page(), base)
             page = tab.open("/reference/dashboard/")
             trend = page.locator(".govcat-trend")
             assert trend.count() == 8
@@ -289,16 +280,3 @@ def test_the_trend_in_the_browser(trended: Path, browser: Any) -> None:
             context.close()
         assert tab.dialogs == [] and tab.errors == []
         assert all(u.startswith(tab.base) or u.startswith("data:") for u in tab.requests)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-
-
-def _wait_for(port: int) -> None:
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail("http.server did not start")

@@ -4,6 +4,7 @@ served over HTTP and driven in headless Chromium (Debian's, through Playwright).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -133,13 +134,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def server(built: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def static_site(folder: Path) -> Iterator[str]:
+    """A built site served over loopback by Python's http.server, as a reader's browser meets it."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     proc = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
-                             "--directory", str(built)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--directory", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):
             try:
@@ -153,6 +155,12 @@ def server(built: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(built: Path) -> Iterator[str]:
+    with static_site(built) as base:
+        yield base
 
 
 def open_details(page: Page) -> None:
