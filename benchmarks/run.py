@@ -273,14 +273,21 @@ def measure_cold(corpus: Path, manifest: dict[str, Any], runs: int = 5) -> dict[
     """One department's file, a new process each time, import time included; also bare start-up.
 
     govcat's modules are compiled to bytecode first, as pip does when it installs the wheel: an
-    editable install under PYTHONDONTWRITEBYTECODE would otherwise compile them in every run."""
+    editable install under PYTHONDONTWRITEBYTECODE would otherwise compile them in every run. They are
+    compiled in a copy of the package (first on PYTHONPATH, its `_data` the repository, as in the wheel),
+    never in the checkout."""
     package = Path(importlib.util.find_spec("govcat").origin).parent  # type: ignore[arg-type, union-attr]
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(package)], check=True, capture_output=True)
-    first = sorted((corpus / "catalogs").glob("*/catalog.yaml"))[0]
-    rel = first.relative_to(corpus).as_posix()
-    validate = [run_child(govcat_cmd("validate", rel, "--as-of", manifest["as_of"], "--format", "json", "--no-cache"),
-                          cwd=corpus) for _ in range(runs)]
-    startup = [run_child(govcat_cmd("--version"), cwd=corpus) for _ in range(runs)]
+    with tempfile.TemporaryDirectory(prefix="govcat-cold-") as tmp:
+        copy = Path(tmp) / "govcat"
+        shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "_data"))
+        (copy / "_data").symlink_to(REPO if (REPO / "schema").is_dir() else package / "_data")
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(copy)], check=True, capture_output=True)
+        env = {**os.environ, "PYTHONPATH": tmp}
+        first = sorted((corpus / "catalogs").glob("*/catalog.yaml"))[0]
+        rel = first.relative_to(corpus).as_posix()
+        validate = [run_child(govcat_cmd("validate", rel, "--as-of", manifest["as_of"], "--format", "json",
+                                         "--no-cache"), cwd=corpus, env=env) for _ in range(runs)]
+        startup = [run_child(govcat_cmd("--version"), cwd=corpus, env=env) for _ in range(runs)]
     walls = [r.wall for r in validate]
     return {
         "file": rel, "resources": manifest["resources_per_department"], "runs": runs,
