@@ -79,6 +79,7 @@ def duckdb_parse(path: Path) -> tuple[float, int]:
     code = f"""
 import duckdb, sys
 con = duckdb.connect(config={{"memory_limit": "1GB"}})
+con.execute("SET enable_progress_bar = false")
 names = [r[0] for r in con.execute("DESCRIBE SELECT * FROM read_csv('{path}', header=true, all_varchar=true)").fetchall()]
 where = " OR ".join(f'"{{n}}" IS NULL' for n in names)
 print(con.execute(f"SELECT COUNT(*) FROM read_csv('{path}', header=true, all_varchar=true) WHERE {{where}}").fetchone()[0])

@@ -9,7 +9,8 @@ CORPUS is a folder written by ``benchmarks/corpus.py`` (``catalogs/`` and ``corp
 - govcat: ``govcat validate`` with every rule, in a new process: wall, CPU user+sys, peak RSS, items/s;
 - check-jsonschema with ``generated/catalog.schema.json``, and ``linkml-validate -s schema/govcat.yaml
   -C Catalog`` (each capped by ``--timeout`` and then reported as "> N s");
-- cold: one department's file (100 resources) in a new process, median of 5, import time included;
+- cold: one department's file (100 resources) in a new process, median of 5, import time included: alone
+  (`--isolated`, issue 6) and with the rest of the workspace as context, no cache (issue 15);
 - load: ``govcat load`` into SQLite, and into PostgreSQL with ``--postgres`` (skipped with a note while
   ``govcat.publishing.database`` does not exist).
 
@@ -271,6 +272,8 @@ def measure_govcat(corpus: Path, manifest: dict[str, Any], timeout: float, scrat
 
 def measure_cold(corpus: Path, manifest: dict[str, Any], runs: int = 5) -> dict[str, Any]:
     """One department's file, a new process each time, import time included; also bare start-up.
+    Validated alone (`--isolated`: issue 6's figure) and, since issue 15, also as `govcat validate`
+    does by default inside a workspace: with every other catalog read as context, no cache.
 
     govcat's modules are compiled to bytecode first, as pip does when it installs the wheel: an
     editable install under PYTHONDONTWRITEBYTECODE would otherwise compile them in every run. They are
@@ -286,10 +289,14 @@ def measure_cold(corpus: Path, manifest: dict[str, Any], runs: int = 5) -> dict[
         first = sorted((corpus / "catalogs").glob("*/catalog.yaml"))[0]
         rel = first.relative_to(corpus).as_posix()
         validate = [run_child(govcat_cmd("validate", rel, "--as-of", manifest["as_of"], "--format", "json",
-                                         "--no-cache"), cwd=corpus, env=env) for _ in range(runs)]
+                                         "--no-cache", "--isolated"), cwd=corpus, env=env) for _ in range(runs)]
+        in_context = [run_child(govcat_cmd("validate", rel, "--as-of", manifest["as_of"], "--format", "json",
+                                           "--no-cache"), cwd=corpus, env=env) for _ in range(runs)]
         startup = [run_child(govcat_cmd("--version"), cwd=corpus, env=env) for _ in range(runs)]
     walls = [r.wall for r in validate]
     return {
+        "in_context_median": statistics.median(r.wall for r in in_context),
+        "in_context_peak_rss_mb": max(r.peak_rss_mb for r in in_context),
         "file": rel, "resources": manifest["resources_per_department"], "runs": runs,
         "median": statistics.median(walls), "min": min(walls), "max": max(walls),
         "returncodes": sorted({r.returncode for r in validate}, key=str),
@@ -517,6 +524,9 @@ def print_result(result: dict[str, Any]) -> None:
         rows.append((f"cold: 1 department ({cold['resources']} resources), median of {cold['runs']}",
                      f"{cold['median']:.3f} s", "", f"{cold['peak_rss_mb']:.0f} MB",
                      f"start-up alone {cold['startup_median']:.3f} s"))
+        if "in_context_median" in cold:
+            rows.append((f"cold: the same with the workspace as context, median of {cold['runs']}",
+                         f"{cold['in_context_median']:.3f} s", "", f"{cold['in_context_peak_rss_mb']:.0f} MB", "no cache"))
     for target in ("sqlite", "postgresql"):
         entry = (result.get("load") or {}).get(target)
         if entry is None:

@@ -325,3 +325,12 @@ def test_stale_data_is_gc822(tmp_path: Path) -> None:
     report = check(write_csv(tmp_path / "old.csv", rows))
     stale = next(f for f in report["findings"] if f["code"] == "GC822")
     assert "20260101120000" in stale["message"] and report["metrics"]["timeliness"]["rate"] == 0.0
+
+
+def test_duckdb_draws_no_progress_bar_into_the_report(tmp_path: Path) -> None:
+    """DuckDB draws a progress bar on stdout once a query runs two seconds, whether stdout is a
+    terminal or not: a large file's JSON report would begin with it. The engine switches it off."""
+    from govcat.data.engines import Reader
+
+    reader = Reader(tmp_path)
+    assert reader.con.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)

@@ -40,10 +40,12 @@ class Reader:
         import duckdb
 
         config: dict[str, Any] = {"temp_directory": str(workdir / "duckdb.tmp"), "preserve_insertion_order": True,
-                  "memory_limit": memory_limit or os.environ.get("GOVCAT_DUCKDB_MEMORY", "1GB")}
+                                  "memory_limit": memory_limit or os.environ.get("GOVCAT_DUCKDB_MEMORY", "1GB")}
         if threads:
             config["threads"] = threads
         self.con = duckdb.connect(":memory:", config=config)
+        # No progress bar: DuckDB draws it on stdout after two seconds, into the JSON or SARIF report.
+        self.con.execute("SET enable_progress_bar = false")
         self.error = duckdb.Error
 
     def open(self, table: Table, view: str = "src") -> None:

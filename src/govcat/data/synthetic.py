@@ -269,6 +269,7 @@ def _via_duckdb(output: Path, headers: list[str], generated: Iterator[list[str]]
         staged = fh.name
     try:
         con = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")  # nothing drawn on stdout
         columns = "{" + ", ".join(f"'{h.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for h in headers) + "}"
         fmt = "parquet" if suffix == ".parquet" else "json"
         target = str(output).replace("'", "''")
