@@ -334,3 +334,4 @@ def test_duckdb_draws_no_progress_bar_into_the_report(tmp_path: Path) -> None:
 
     reader = Reader(tmp_path)
     assert reader.con.execute("SELECT current_setting('enable_progress_bar')").fetchone() == (False,)
+

@@ -147,7 +147,11 @@ def _check_one(spec: str, settings: Settings, std: Standard, resource: Resource,
                 mapping, plan, counts, engine = counts.mapping, counts.plan, counts.counts, counts.engine
             out.mapping(mapping)
             out.notices()
-            _findings(engine, plan, counts, table, out, settings, result)
+            try:
+                _findings(engine, plan, counts, table, out, settings, result)
+            except _Unreadable as exc:  # the samples' query failed (out of memory…): said, never a partial report
+                out.finding("GC800", {"reason": str(exc)})
+                result.complete = False
         finally:
             if engine is not None:
                 engine.close()

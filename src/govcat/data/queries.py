@@ -23,8 +23,13 @@ def _count(condition: SQL) -> SQL:
 
 
 def aggregate(plan: Plan, line_breaks: bool) -> SQL:
+    # Each check's verdict is a column of a projection, summed outside it: DuckDB rewrites a long IN
+    # list (a code set of 3,216 divisions) into a hash join only in a projection or filter, and
+    # inside an aggregate compared each value with every code (25 times slower on 1 M rows).
+    flags = [exp.alias_(case(check.fails.copy(), lit(1), lit(0)), f"f{i}") for i, check in enumerate(plan.checks)]
+    judged = exp.alias_(exp.paren(exp.select(exp.Star(), *flags).from_(SOURCE)), SOURCE)
     columns: list[SQL] = [exp.alias_(exp.Count(this=exp.Star()), "n")]
-    columns += [exp.alias_(_count(check.fails), f"k{i}") for i, check in enumerate(plan.checks)]
+    columns += [exp.alias_(exp.Sum(this=exp.column(f"f{i}")), f"k{i}") for i in range(len(plan.checks))]
     key = plan.key_expression()
     if key is not None:
         columns.append(exp.alias_(exp.Count(this=key), "key_n"))
@@ -37,7 +42,7 @@ def aggregate(plan: Plan, line_breaks: bool) -> SQL:
         any_break = exp.or_(*[exp.GT(this=exp.StrPosition(this=col(c), substr=lit("\n")), expression=lit(0))
                               for c in range(plan.columns)])
         columns.append(exp.alias_(_count(any_break), "breaks"))
-    return exp.select(*columns).from_(SOURCE)
+    return exp.select(*columns).from_(judged)
 
 
 def samples(plan: Plan, failing: list[int], limit: int, with_duplicates: bool) -> SQL | None:

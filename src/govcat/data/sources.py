@@ -26,7 +26,10 @@ from urllib.parse import unquote
 from govcat.core.errors import UsageError
 
 CSV_SUFFIXES = {".csv": ",", ".tsv": "\t", ".txt": ","}
-MAX_LINE = 256 * 1024 * 1024  # a row may hold a 10 MB cell and more; DuckDB's default is 2 MB
+MAX_LINE = 32 * 1024 * 1024  # a row may hold a 10 MB cell and more; DuckDB's default is 2 MB
+# DuckDB's CSV buffer per thread; by default 16 x max_line_size, capped by the file's size: with a long
+# line limit a 2 GB file asked for one 1.7 GiB block and ran out of memory. Two lines' worth is enough.
+BUFFER = 2 * MAX_LINE
 SNIFF = 1 << 20
 
 
@@ -146,7 +149,7 @@ def _finish_delimited(table: Table, delimiter: str) -> Table:
     columns = ", ".join(f"'c{i + 1}': 'VARCHAR'" for i in range(len(table.headers)))
     table.relation = (f"read_csv({_quote(str(table.path))}, header=true, delim={_quote(delimiter)}, quote='\"', "
                       f"escape='\"', auto_detect=false, columns={{{columns}}}, ignore_errors=true, store_rejects=true, "
-                      f"max_line_size={MAX_LINE}, parallel=true)")
+                      f"max_line_size={MAX_LINE}, buffer_size={BUFFER}, parallel=true)")
     return table
 
 
@@ -259,7 +262,7 @@ def _stage(rows: Iterator[list[Any]], headers: list[str], workdir: Path, table: 
     table.path = out
     columns = ", ".join(f"'c{i + 1}': 'VARCHAR'" for i in range(width))
     table.relation = (f"read_csv({_quote(str(out))}, header=true, delim=',', quote='\"', escape='\"', "
-                      f"auto_detect=false, columns={{{columns}}}, max_line_size={MAX_LINE})")
+                      f"auto_detect=false, columns={{{columns}}}, max_line_size={MAX_LINE}, buffer_size={BUFFER})")
 
 
 def _workbook(path: Path, display: str, workdir: Path) -> Table:
