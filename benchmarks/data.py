@@ -11,6 +11,8 @@
    resource accounting of the child).
 4. Optionally frictionless-py `validate` with an equivalent Table Schema on the first N rows, and the
    Spark engine on the first N rows (counts compared with DuckDB's).
+5. Optionally (`--per-check N`) each check's cost alone on the first N rows, in DuckDB: the check's verdict
+   summed over the table, less the bare scan; the dearest first.
 The figures are printed and written as JSON; nothing is asserted here.
 """
 
@@ -130,12 +132,50 @@ print(len(types))
     return wall, int(done.stdout.strip().splitlines()[-1])
 
 
+PER_CHECK = """
+import json, sys, time
+from datetime import date
+from pathlib import Path
+from govcat import standard
+from govcat.core.workspace import Workspace
+from govcat.data import checks, queries
+from govcat.data.engines import Reader
+from govcat.data.resource import find, map_columns
+from govcat.data.sources import open_data
+repo, catalog, path, workdir = map(Path, sys.argv[1:5])
+std = standard.load(repo / "generated")
+resource = find("{resource}", std, Workspace(repo), catalog, repo)
+table = open_data(str(path), path.name, "duckdb", workdir)
+reader = Reader(workdir)
+reader.open(table)
+plan = checks.plan(resource, map_columns(table.headers, resource, None), std, date.today(), len(table.headers))
+def timed(sql):
+    start = time.perf_counter(); reader.query(sql); return time.perf_counter() - start
+bare = min(timed("SELECT count(*) FROM (SELECT * FROM src)") for _ in range(2))
+costs = [(timed(f"SELECT sum(f) FROM (SELECT CASE WHEN {{queries.sql(c.fails, 'duckdb')}} THEN 1 ELSE 0 END AS f FROM src)")
+          - bare, c.code, table.headers[c.column]) for c in plan.checks]
+print(json.dumps({{"bare_scan_s": round(bare, 3), "checks": [
+    {{"code": code, "column": column, "s": round(cost, 3)}} for cost, code, column in sorted(costs, reverse=True)]}},
+    ensure_ascii=False))
+"""
+
+
+def per_check(path: Path, catalog: Path, workdir: Path) -> dict[str, Any]:
+    """Each check alone, in DuckDB, in a fresh process (see PER_CHECK)."""
+    code = PER_CHECK.format(resource=RESOURCE)
+    _, _, done = _run([sys.executable, "-c", code, str(REPO), str(catalog), str(path), str(workdir)])
+    assert done.returncode == 0, done.stderr
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("rows", type=int)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/govcat-data-bench"))
     parser.add_argument("--frictionless", type=int, default=0, metavar="ROWS")
     parser.add_argument("--spark", type=int, default=0, metavar="ROWS")
+    parser.add_argument("--per-check", type=int, default=0, metavar="ROWS")
     parser.add_argument("--results", type=Path)
     options = parser.parse_args()
     options.workdir.mkdir(parents=True, exist_ok=True)
@@ -162,6 +202,9 @@ def main() -> int:
             (f["code"], f["field"], f["count"]) for f in spark["findings"]]
         figures.update({"spark_rows": options.spark, "spark_s": round(s_wall, 2), "duckdb_slice_s": round(d_wall, 2),
                         "spark_counts_identical": same})
+    if options.per_check:
+        part = head(data, options.per_check, options.workdir / f"people15-{options.per_check}.csv")
+        figures["per_check"] = {"rows": options.per_check, **per_check(part, catalog, options.workdir)}
     figures["load_after"] = os.getloadavg()[0]
     text = json.dumps(figures, ensure_ascii=False, indent=2)
     print(text)
