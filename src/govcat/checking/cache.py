@@ -37,8 +37,7 @@ from govcat.core.access import memo
 from govcat.core.document import Document
 from govcat.core.findings import Finding
 from govcat.reading import files
-from govcat.reading.sourcemap import YamlSourceMap
-from govcat.reading.workbook import SheetSourceMap
+from govcat.reading.sourcemap import SheetSourceMap, YamlSourceMap
 
 FORMAT = 2  # 2: deletion keys of one machine word
 DIRNAME = ".govcat_cache"

@@ -17,7 +17,7 @@ from govcat.data import checks, queries
 from govcat.data.engines import DuckDB, Engine, Postgres, Reader, Spark, _Unreadable
 from govcat.data.resource import Item, Mapping, Resource, find, map_columns, read_mapping
 from govcat.data.sources import Notice, Table, open_data, transcode
-from govcat.reading.workbook import column_letter
+from govcat.reading.sourcemap import column_letters
 from govcat.standard import Standard
 from govcat.standard import load as load_standard
 
@@ -385,7 +385,7 @@ def _places(engine: Engine, table: Table, plan: checks.Plan, counts: dict[str, A
 def _sample(rn: int, value: Any, column: int, personal: bool, places: _Places, table: Table,
             settings: Settings) -> dict[str, Any]:
     row = places.rows.get(rn, rn)
-    cell = f"{column_letter(column + 1)}{row + 1}" if table.kind == "xlsx" else None
+    cell = f"{column_letters(column + 1)}{row + 1}" if table.kind == "xlsx" else None
     return {"row": row, "line": places.lines.get(rn), "cell": cell, "value": shown(value, personal, settings.show_values)}
 
 

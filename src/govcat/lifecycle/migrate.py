@@ -40,8 +40,8 @@ from govcat.core.workspace import Workspace, locate
 from govcat.lifecycle import xlsxedit, yamledit
 from govcat.lifecycle.plan import Edition, Map, Plan, Text, plain, texts
 from govcat.reading import files, loader
+from govcat.reading.sourcemap import SheetSourceMap
 from govcat.reading.text import decode
-from govcat.reading.workbook import SheetSourceMap
 from govcat.reading.yamlread import load_yaml_text
 from govcat.reporting.text import clean, location
 from govcat.standard import load as load_standard

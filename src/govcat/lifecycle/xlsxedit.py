@@ -25,13 +25,12 @@ from govcat.core.document import Span
 from govcat.core.i18n import L10n
 from govcat.core.pointer import join
 from govcat.lifecycle.plan import Map, Node, Seq, Text, texts
+from govcat.reading.sourcemap import SheetSourceMap, column_letters
 from govcat.reading.workbook import (
     ITEM_SHEET,
     LINK_HEADER,
     PROVIDER_SHEET,
     RESOURCE_SHEET,
-    SheetSourceMap,
-    column_letter,
     item_columns,
     provider_rows,
     resource_columns,
@@ -54,7 +53,7 @@ class Cell:
 
     @property
     def name(self) -> str:
-        return f"{column_letter(self.column)}{self.row}"
+        return f"{column_letters(self.column)}{self.row}"
 
     def span(self) -> Span:
         return Span(self.row, self.column, sheet=self.sheet, cell=self.name)

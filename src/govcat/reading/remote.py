@@ -14,8 +14,6 @@ import json
 import os
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -41,6 +39,8 @@ class Fetched:
 
 def fetch(url: str, folder: Path, lang: str = "zh", *, now: float | None = None) -> Fetched:
     """The local copy of the registry at ``url``, fetched into ``folder`` when needed."""
+    import urllib.error  # here, not at the top: urllib.request (ssl, http, email) costs every run ~10 ms
+    import urllib.request
     now = time.time() if now is None else now
     key = hashlib.sha256(url.encode("utf-8")).hexdigest()[:32]
     copy, meta_path = folder / f"{key}.yaml", folder / f"{key}.json"

@@ -18,6 +18,7 @@ from xml.sax.saxutils import quoteattr
 
 from govcat.core.document import Problem, Span
 from govcat.core.i18n import L10n
+from govcat.reading.sourcemap import column_letters
 
 MAX_ROWS = 1_048_576  # Excel's own
 MAX_COLUMNS = 256  # column IV: the template has about 30
@@ -314,11 +315,3 @@ class SheetScan:
         closing = "".join(f"</{name}>" for name in reversed(self.good_stack)).encode()
         return self._cut(self.xml[:self.good]) + closing
 
-
-def column_letters(col: int) -> str:
-    """`A` for 1, `IV` for 256, `XFD` for 16384 (openpyxl's stops there; a damaged file goes further)."""
-    letters = ""
-    while col > 0:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters

@@ -161,3 +161,28 @@ def _advance(stack: list[list[Any]]) -> None:
         stack[-1][2], stack[-1][3] = None, None
     else:
         stack[-1][2] += 1
+
+
+def column_letters(col: int) -> str:
+    """`A` for 1, `IV` for 256, `XFD` for 16384 (openpyxl's stops there; a damaged file goes further)."""
+    letters = ""
+    while col > 0:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+class SheetSourceMap:
+    """Positions in a workbook: pointer -> (sheet, row, column), turned into a Span with its `F7` name
+    only when asked. Here, not in workbook.py, so that the cache can rebuild one without importing the
+    workbook reader (and with it calamine's wrapper and the package repair) into every run."""
+
+    def __init__(self) -> None:
+        self.cells: dict[str, tuple[str, int, int]] = {}
+
+    def span(self, pointer: str) -> Span | None:
+        found = self.cells.get(pointer)
+        if found is None:
+            return None
+        sheet, row, column = found
+        return Span(row, column, sheet=sheet, cell=f"{column_letters(column)}{row}")

@@ -17,8 +17,9 @@ from govcat.core import suggest
 from govcat.core.document import Document, Problem, Span
 from govcat.core.i18n import L10n
 from govcat.core.pointer import join
-from govcat.reading import files, package, sheetxml
+from govcat.reading import files, package
 from govcat.reading.scalars import CONTROL, control_name
+from govcat.reading.sourcemap import SheetSourceMap, column_letters
 from govcat.standard import Standard
 
 WORKBOOK_SUFFIXES = (".xlsx",)
@@ -67,25 +68,7 @@ class Cell(NamedTuple):
 
     @property
     def coordinate(self) -> str:
-        return f"{column_letter(self.column)}{self.row}"
-
-
-def column_letter(column: int) -> str:
-    return sheetxml.column_letters(column)
-
-
-class SheetSourceMap:
-    """Pointer -> (sheet, row, column), turned into a Span with its `F7` name only when asked."""
-
-    def __init__(self) -> None:
-        self.cells: dict[str, tuple[str, int, int]] = {}
-
-    def span(self, pointer: str) -> Span | None:
-        found = self.cells.get(pointer)
-        if found is None:
-            return None
-        sheet, row, column = found
-        return Span(row, column, sheet=sheet, cell=f"{column_letter(column)}{row}")
+        return f"{column_letters(self.column)}{self.row}"
 
 
 class _Book:
