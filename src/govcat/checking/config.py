@@ -36,7 +36,7 @@ import jsonschema_rs
 from govcat.core.document import Document, Span, resolve
 from govcat.core.errors import UsageError
 from govcat.core.pointer import join, split
-from govcat.reading import files
+from govcat.reading import files, remote
 from govcat.reading.sourcemap import YamlSourceMap
 from govcat.reading.text import decode
 from govcat.reading.yamlread import load_yaml_text
@@ -77,9 +77,8 @@ class Config:
     grace_days: int | None = None
     docs_url: str | None = None  # where the docs site is published (overrides mkdocs.yml's site_url)
     # The department registry when the run finds none (a department's folder outside the standards
-    # repository): a file, relative to the configuration's folder, or the province's published URL.
+    # repository): the province's published URL, or a file (its path, resolved from the configuration's folder).
     registry: str | None = None
-    registry_line: int | None = None
 
 
 def find(start: Path) -> Path | None:
@@ -302,6 +301,11 @@ def load(path: Path | None, display: str, known_rules: set[str], std_frequencies
         more = f"\n……另有 {len(found) - MAX_PROBLEMS} 处" if len(found) > MAX_PROBLEMS else ""
         raise UsageError("\n".join(shown) + more)
     # The shape holds from here on.
+    registry = data.get("registry")
+    if registry is not None and not remote.is_url(registry):
+        registry = str(path.parent / registry)
+        if not Path(registry).is_file():
+            raise UsageError(where.message("/registry", f"提供方名录不存在：{registry}"))
     policy = data.get("policy", {})
     return Config(
         file=path, display=display, severity=dict(data.get("severity", {})),
@@ -310,7 +314,7 @@ def load(path: Path | None, display: str, known_rules: set[str], std_frequencies
         min_frequency=dict(policy.get("min_frequency", {})),
         grace_days=int(policy["grace_days"]) if "grace_days" in policy else None,  # 3.0 is an integer to JSON Schema
         docs_url=str(data["docs_url"]).rstrip("/") if "docs_url" in data else None,
-        registry=data.get("registry"), registry_line=where.line("/registry") if "registry" in data else None)
+        registry=registry)
 
 
 def _waiver(where: _Located, pointer: str, entry: dict[str, Any]) -> Waiver:

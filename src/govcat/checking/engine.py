@@ -182,19 +182,15 @@ def run(settings: Settings, *, keep_documents: bool = True, report_only: bool = 
 
 def _configured_registry(cfg: config.Config, settings: Settings, workspace: Workspace
                          ) -> tuple[Path, str, str | None]:
-    """The registry `.govcat.yaml` names: a file beside the configuration, or the province's URL
-    (fetched into the cache folder, see reading/remote.py). Its path, how it is shown, a note."""
+    """The registry `.govcat.yaml` names (config.load checked that a file exists): a file, or the
+    province's URL fetched into the cache folder (reading/remote.py). Its path, how it is shown, a note."""
     assert cfg.registry is not None and cfg.file is not None
-    where = f"{cfg.display}:{cfg.registry_line}" if cfg.registry_line else cfg.display
-    if remote.is_url(cfg.registry):
-        folder = cache.folder_for(settings.cache_dir, [workspace.root, cfg.file.parent])
-        assert folder is not None  # the configuration's folder is always known
-        fetched = remote.fetch(cfg.registry, folder / "registry", settings.lang)
-        return fetched.path, cfg.registry, fetched.note
-    path = cfg.file.parent / cfg.registry
-    if not path.is_file():
-        raise UsageError(f"配置文件 {where}：registry 指定的提供方名录不存在：{path}")
-    return path, display(path, settings.cwd), None
+    if not remote.is_url(cfg.registry):
+        return Path(cfg.registry), display(Path(cfg.registry), settings.cwd), None
+    folder = cache.folder_for(settings.cache_dir, [workspace.root, cfg.file.parent])
+    assert folder is not None  # the configuration's folder is always known
+    fetched = remote.fetch(cfg.registry, folder / "registry", settings.lang)
+    return fetched.path, cfg.registry, fetched.note
 
 
 def _replay(previous: dict[str, Any], ws: Any, contents: list[str], context_contents: list[str],

@@ -321,15 +321,16 @@ class Migration:
         other = attributes.get(replacement)
         same = other is not None and all(other.get(k) == spec.get(k) for k in ("range", "kind", "multivalued"))
         where = (key.span if node.synthetic else None)
+        used = _in_use(value) or node.synthetic
         if not same:
-            if _in_use(value) or node.synthetic:
+            if used:
                 self.decide(value.pointer, target,
                             f"字段 {zh}已废止，替代字段 {replacement} 的类型不同，不能直接改名：请把内容按 {replacement} 的要求改写",
                             f"field {en} is deprecated and its replacement {replacement} has another type: "
                             f"rewrite the value as {replacement} by hand", where)
             return
         if replacement in present:
-            if _in_use(value) or node.synthetic:
+            if used:
                 self.decide(value.pointer, target,
                             f"字段 {zh}已废止、由 {replacement} 替代，但这里已有 {replacement}：请把两者合并到 {replacement}，再删除 {name}",
                             f"field {en} is deprecated in favour of {replacement}, which is already there: "

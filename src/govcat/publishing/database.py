@@ -584,8 +584,9 @@ class Loading:
         self.product = Product("rows", file_rows, cached=False, wanted=self.wants, take=self.take)
         self._queue: queue.Queue[FileRows | None] = queue.Queue(maxsize=self.WRITE_AHEAD)
         self._writer: threading.Thread | None = None
-        self._error: BaseException | None = None  # the writer's failure, until the validation's thread raises it
-        self._failed_once = False  # sticky: after a failure the writer writes nothing more, only drains
+        # The writer's failure, raised in the validation's thread (at its next file, or when draining); it
+        # stays set, so that after it the writer writes nothing more and only drains.
+        self._error: BaseException | None = None
         try:
             self.session.begin()
             self.foreign_keys = _ensure_schema(self.session, ddl, self.where)
@@ -622,7 +623,7 @@ class Loading:
 
     def _write_all(self) -> None:
         while (made := self._queue.get()) is not None:
-            if self._failed_once:
+            if self._error is not None:
                 continue  # after a failure the rest is only drained; the validation is told at its next file
             try:
                 if self.empty:
@@ -632,7 +633,6 @@ class Loading:
                 else:
                     self._merge(made)
             except BaseException as exc:  # handed to the validation's thread, which raises it
-                self._failed_once = True
                 self._error = exc
 
     def _drain(self) -> None:
@@ -645,7 +645,7 @@ class Loading:
 
     def _raise(self) -> None:
         if self._error is not None:
-            exc, self._error = self._error, None
+            exc = self._error
             if isinstance(exc, self.session.errors):
                 raise self._failed(exc) from None
             raise exc
