@@ -141,7 +141,11 @@ def run(settings: Settings, *, keep_documents: bool = True, report_only: bool = 
         docs = [result.doc for result in results]
         # The rest of the workspace: read for the cross-catalog rules only (no file-scope rule runs
         # there, and nothing is reported there), so a department's folder is judged as in the whole.
-        context = _stage_one(ws.context, [], ctx, settings, False, store, also=file_rules, contents=context_contents)
+        # Without a cache only what can matter to the reported files is kept of the context (their
+        # codes, names, element sets: index.wanted); with one, every summary is kept for later runs.
+        reading = ctx if store is not None or not ws.context else replace(ctx, wanted=index.wanted(docs))
+        context = _stage_one(ws.context, [], reading, settings, False, store, also=file_rules,
+                             contents=context_contents)
         ctx = replace(ctx, index=index.build(docs + [result.doc for result in context],
                                              focus=docs if context else None))
         found = [stage.run_rules(workspace_rules, doc, ctx, settings.lang) for doc in docs]

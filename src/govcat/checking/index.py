@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 
 from govcat.core.access import items_of, memo, obj, provider_code, resources, text
 from govcat.core.document import Document
+from govcat.reading.sketch import Wanted
 from govcat.standard import normalise_name
 
 JACCARD = 0.9
@@ -65,6 +66,23 @@ def build(docs: list[Document], focus: list[Document] | None = None) -> Index:
     return index
 
 
+def wanted(docs: list[Document]) -> Wanted:
+    """What of the rest of the workspace can matter to ``docs`` (the files a run reports): the
+    resources that `build` and `_relevant` would keep for them — the same codes (theirs and those
+    they relate to), the same names, a shared deletion key, or a set too large for keys."""
+    mine = [(doc, entry) for doc in docs if doc.role == "catalog" for entry in entries(doc)]
+    related = {code for doc in docs if doc.role == "catalog" for _, res in resources(doc)
+               for code in items_of(res.get("related_codes")) if isinstance(code, str)}
+    return Wanted(
+        codes=frozenset({entry.code for _, entry in mine if entry.code} | related),
+        names=frozenset(entry.normalised for _, entry in mine if entry.normalised is not None),
+        keys=frozenset(key for _, entry in mine for key in entry.keys),
+        sets=tuple((entry.elements, len(entry.elements) - len(entry.elements) // 9) for _, entry in mine if entry.keys),
+        large=KEY_LIMIT - 4, normalise=normalise_name,
+        keys_of=lambda item, elements: _deletion_keys(text(item), elements)
+        if MIN_ELEMENTS <= len(elements) <= KEY_LIMIT else ())
+
+
 def _relevant(refs: list[tuple[Entry, Ref]], focus: list[Document]) -> list[tuple[Entry, Ref]]:
     """The entries that can decide a focus resource's 一数多源, in the same order: the focus's own,
     those of the same normalised name, those sharing a deletion key, and every large set (their
@@ -101,15 +119,21 @@ class Entry(NamedTuple):
 
 
 def entries(doc: Document) -> list[Entry]:
-    return memo(doc, "index", lambda: [_entry(pointer, res) for pointer, res in resources(doc)])
+    return memo(doc, "index", lambda: [entry(pointer, res) for pointer, res in resources(doc)])
 
 
-def _entry(pointer: str, res: dict[str, Any]) -> Entry:
-    name, item = text(res.get("name")), text(obj(res.get("classification")).get("item"))
+def entry(pointer: str, res: dict[str, Any]) -> Entry:
     elements = frozenset(e for i in items_of(res.get("items")) if isinstance(i, dict) and isinstance(e := i.get("element"), str))
+    return make_entry(pointer, res.get("code"), res.get("name"), obj(res.get("classification")).get("item"), elements,
+                      res.get("published_on"))
+
+
+def make_entry(pointer: str, code: Any, name: Any, item: Any, elements: frozenset[str], published_on: Any) -> Entry:
+    """The entry of a resource from the values it holds (as read: any type)."""
+    name, item = text(name), text(item)
     keys = _deletion_keys(item, elements) if MIN_ELEMENTS <= len(elements) <= KEY_LIMIT else ()
-    return Entry(pointer, text(res.get("code")), name, normalise_name(name) if name else None, item, elements, keys,
-                 text(res.get("published_on")) or "9999-12-31")
+    return Entry(pointer, text(code), name, normalise_name(name) if name else None, item, elements, keys,
+                 text(published_on) or "9999-12-31")
 
 
 def _cross_department(index: Index, refs: list[tuple[Entry, Ref]]) -> None:

@@ -14,10 +14,11 @@ from govcat.checking import conformance, summary
 from govcat.checking.rules.base import Context, Hit, Rule
 from govcat.core.access import items_of, obj, resources
 from govcat.core.document import Document, Place, Span, resolve
+from govcat.core.fields import YAML_SUFFIXES
 from govcat.core.findings import Finding
 from govcat.core.paths import display
 from govcat.core.pointer import split
-from govcat.reading import loader
+from govcat.reading import files, loader, sketch
 from govcat.standard import Standard
 from govcat.standard.library import Library
 
@@ -111,6 +112,14 @@ class FileResult:
 
 def check_file(path: Path, cwd: Path, rules: list[Rule], ctx: Context, lang: str, keep: bool,
                products: tuple[Product, ...] = ()) -> FileResult:
+    if not rules and not keep and not products and path.suffix.lower() in YAML_SUFFIXES:
+        # Nothing runs on the file and nothing of it is kept but its summary: a file read as context
+        # for the workspace rules (issue 15). Its sketch gives the same summary without building it.
+        raw = files.read(path, loader.MAX_BYTES, [])
+        found = sketch.read(raw, ctx.wanted) if raw is not None else None
+        if found is not None:
+            short = summary.sketched(path, display(path, cwd), found)
+            return FileResult(short, [], len(found.resources) - found.resources.count(None), found.items)
     doc = load(path, cwd, ctx.std, library=ctx.library)
     chosen = doc.memo.get("standard", ctx.std)
     own = ctx if chosen is ctx.std else replace(ctx, std=chosen)

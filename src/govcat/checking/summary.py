@@ -10,11 +10,13 @@ both and compare. A workspace rule that needs another field adds it here.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from govcat.checking import index
 from govcat.core.access import items_of, memo, obj
 from govcat.reading import loader
+from govcat.reading.sketch import Sketch
 from govcat.reading.sourcemap import YamlSourceMap
 
 RESOURCE_FIELDS = ("code", "name", "related_codes")
@@ -29,6 +31,20 @@ def of(doc: loader.Document) -> loader.Document:
     short = loader.Document(path=doc.path, display=doc.display, role=doc.role,
                             data=summary if doc.data is not None else None, sourcemap=smap, summary=True)
     entries = index.entries(doc)
+    memo(short, "index", lambda: entries)
+    return short
+
+
+def sketched(path: Path, display: str, sketch: Sketch) -> loader.Document:
+    """The summary of a file from its sketch (reading/sketch.py): the same data and index entries
+    as `of` gives for the whole document, without building it."""
+    data = {"provider": {"code": sketch.provider_code},
+            "resources": [None if r is None else {k: r.fields[k] for k in RESOURCE_FIELDS if k in r.fields}
+                          for r in sketch.resources]}
+    short = loader.Document(path=path, display=display, role="catalog", data=data,
+                            sourcemap=YamlSourceMap(path=path), summary=True)
+    entries = [index.make_entry(f"/resources/{i}", r.fields.get("code"), r.fields.get("name"), r.item, r.elements,
+                                r.published_on) for i, r in enumerate(sketch.resources) if r is not None]
     memo(short, "index", lambda: entries)
     return short
 

@@ -34,7 +34,7 @@ MAX_DIGITS = 100
 LONG_NUMBER = re.compile("[0-9]" * (MAX_DIGITS + 1))
 
 
-def _plain_scalar(text: str) -> Any:
+def plain_scalar(text: str) -> Any:
     if text in _NULLS:
         return None
     if text in _TRUE:
@@ -54,7 +54,7 @@ def _plain_scalar(text: str) -> Any:
 def scalar(event: yaml.ScalarEvent) -> Any:
     tag = event.tag
     if tag is None or tag == "!":
-        return _plain_scalar(event.value) if not event.style else event.value
+        return plain_scalar(event.value) if not event.style else event.value
     if tag.endswith((":int", ":float")) and len(event.value) > MAX_DIGITS and LONG_NUMBER.search(event.value):
         return event.value
     if tag.endswith(":int"):

@@ -20,6 +20,7 @@ from govcat.core.i18n import L10n
 
 if TYPE_CHECKING:
     from govcat.checking.index import Index
+    from govcat.reading.sketch import Wanted
     from govcat.standard import Standard
     from govcat.standard.library import Library
 
@@ -44,6 +45,9 @@ class Context:
     registry_dir: Path | None = None
     index: Index | None = None  # set for the workspace stage only
     library: Library | None = None  # every version of the standard the workspace knows (GC704, GC707)
+    # When part of a workspace is validated: what of the files read as context can matter to the
+    # files reported (issue 15); the rest of them is not kept (nor cached: it depends on the part).
+    wanted: Wanted | None = None
 
     @property
     def current(self) -> Standard:
