@@ -8,6 +8,7 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,14 +29,14 @@ def _findings(report: Any) -> list[dict[str, Any]]:
     return [f.as_dict() for f in report.findings]
 
 
-def _invariant(root: Path) -> int:
+def _invariant(root: Path, **settings: Any) -> int:
     """For every department folder: `validate <folder>` gives exactly the findings that
     `validate catalogs` gives for that folder's files. Returns how many findings were compared."""
-    whole = run(root, [root / "catalogs"])
+    whole = run(root, [root / "catalogs"], **settings)
     compared = 0
     for folder in sorted(p for p in (root / "catalogs").iterdir() if p.is_dir()):
         prefix = folder.relative_to(root).as_posix() + "/"
-        part = run(root, [folder])
+        part = run(root, [folder], **settings)
         expected = [f for f in _findings(whole) if f["file"].startswith(prefix)]
         assert _findings(part) == expected, folder.name
         assert part.context_files > 0
@@ -60,6 +61,31 @@ def test_the_invariant_holds_on_the_defective_corpus(tmp_path: Path) -> None:
     workspace_codes = {"GC203", "GC204", "GC205", "GC601"}
     assert workspace_codes <= {f.code for f in whole.findings}  # the corpus exercises every workspace rule
     assert _invariant(tmp_path) > 0
+
+
+def test_the_invariant_holds_with_the_cache_whatever_ran_before(tmp_path: Path) -> None:
+    """With the incremental cache: each folder first (its context read for what it wants and kept
+    so), then the whole workspace, then each folder again (from the whole run's entries and from its
+    own record), then after an edit of another department's file the folder's record is not replayed."""
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "corpus.py"), str(tmp_path / "ws"), "--departments", "8",
+                    "--resources", "8", "--items", "6", "--defective", "0.4"], check=True, capture_output=True,
+                   timeout=300)
+    root, cached = tmp_path / "ws", {"cache": True, "cache_dir": tmp_path / "cache"}
+    folders = sorted(p for p in (root / "catalogs").iterdir() if p.is_dir())
+    first = {folder.name: _findings(run(root, [folder], **cached)) for folder in folders}
+    assert _invariant(root, **cached) > 0
+    assert _invariant(root, **cached) > 0  # replayed from the records
+    assert {folder.name: _findings(run(root, [folder], **cached)) for folder in folders} == first
+    # Another department copies this one's first resource code: the folder's record is not replayed blindly.
+    mine, other = folders[0], folders[1]
+    resource_code = re.compile(r'code: "([0-9]{9}/[0-9]{6})"')  # (the corpus writes them so; some dates it does not)
+    code = resource_code.findall(next(mine.glob("*.yaml")).read_text(encoding="utf-8"))[0]
+    target = next(other.glob("*.yaml"))
+    text = target.read_text(encoding="utf-8")
+    taken = resource_code.findall(text)[0]
+    target.write_text(text.replace(f'"{taken}"', f'"{code}"', 1), encoding="utf-8")
+    assert _invariant(root, **cached) > 0
+    assert _invariant(root) > 0  # and without the cache
 
 
 def test_isolated_validates_the_files_alone(tmp_path: Path) -> None:

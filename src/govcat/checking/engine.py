@@ -141,9 +141,9 @@ def run(settings: Settings, *, keep_documents: bool = True, report_only: bool = 
         docs = [result.doc for result in results]
         # The rest of the workspace: read for the cross-catalog rules only (no file-scope rule runs
         # there, and nothing is reported there), so a department's folder is judged as in the whole.
-        # Without a cache only what can matter to the reported files is kept of the context (their
-        # codes, names, element sets: index.wanted); with one, every summary is kept for later runs.
-        reading = ctx if store is not None or not ws.context else replace(ctx, wanted=index.wanted(docs))
+        # Of the context only what can matter to the reported files is read and kept (their codes,
+        # names, element sets: index.wanted); the cache keeps it under what they wanted.
+        reading = replace(ctx, wanted=index.wanted(docs)) if ws.context else ctx
         context = _stage_one(ws.context, [], reading, settings, False, store, also=file_rules,
                              contents=context_contents)
         ctx = replace(ctx, index=index.build(docs + [result.doc for result in context],
@@ -292,7 +292,13 @@ def _stage_one(paths: list[Path], rules: list[Rule], ctx: Context, settings: Set
             return [done(path, result) for path, result in zip(paths, results, strict=True)]
     # Entries of different rule sets, and with different products kept, are kept apart: both are in the salt.
     kept = [p.name for p in products if p.cached]
-    salted = cache.Cache(store.folder, cache.digest(store.salt, ",".join(r.code for r in rules), *kept))
+    # Summaries read for what some files wanted are kept apart from whole ones, under what they wanted
+    # (whole ones, a checked file's, serve them too: `also`).
+    interest = ctx.wanted
+    salted = cache.Cache(store.folder, cache.digest(
+        store.salt, ",".join(r.code for r in rules), *kept,
+        *(() if interest is None else ("wanted", *sorted(interest.codes), "|", *sorted(interest.names), "|",
+                                       *map(str, sorted(interest.keys)), "|", *sorted(map(str, interest.items))))))
     shown = [display(path, settings.cwd) for path in paths]
     if contents is None:
         contents = [cache.file_digest(path) for path in paths]

@@ -77,6 +77,7 @@ def wanted(docs: list[Document]) -> Wanted:
         codes=frozenset({entry.code for _, entry in mine if entry.code} | related),
         names=frozenset(entry.normalised for _, entry in mine if entry.normalised is not None),
         keys=frozenset(key for _, entry in mine for key in entry.keys),
+        items=frozenset(entry.item for _, entry in mine if entry.keys),
         sets=tuple((entry.elements, len(entry.elements) - len(entry.elements) // 9) for _, entry in mine if entry.keys),
         large=KEY_LIMIT - 4, normalise=normalise_name,
         keys_of=lambda item, elements: _deletion_keys(text(item), elements)

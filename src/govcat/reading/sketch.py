@@ -55,6 +55,7 @@ class Wanted(NamedTuple):
     codes: frozenset[str]
     names: frozenset[str]
     keys: frozenset[int]
+    items: frozenset[str | None]  # the 项 of the sets with deletion keys
     sets: tuple[tuple[frozenset[str], int], ...]
     large: int
     normalise: Callable[[str], str]
@@ -422,11 +423,14 @@ class _Text:
         if not self.qualifies:
             lines = self.masked.count(b"\n", after, self.block_end(after, end, column))
             return lines > wanted.large or bool(_inline(inline)[0])  # items written inline: read them
-        elements, _ = self.items(at, inline, after, end, column)
         item = None
         if b"classification" in tokens:
             classification = self.field(*tokens[b"classification"], end, column)
             item = _sure(classification.get("item")) if isinstance(classification, dict) else None
+        if text(item) not in wanted.items:  # a deletion key holds the 项: no key of theirs can match
+            lines = self.masked.count(b"\n", after, self.block_end(after, end, column))
+            return lines > wanted.large or bool(_inline(inline)[0])
+        elements, _ = self.items(at, inline, after, end, column)
         return len(elements) > wanted.large or not wanted.keys.isdisjoint(wanted.keys_of(item, elements))
 
     def qualifies_by_name_or_code(self, fields: dict[str, Any]) -> bool:
