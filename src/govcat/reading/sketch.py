@@ -605,6 +605,10 @@ def _plain(text: bytes, flow: bool = False) -> Any:
     value = text.decode()
     if not value:
         return None
+    if text[0] >= 0x80:  # a name in Chinese, most often: no indicator, no number; only what may follow
+        if ": " in value or " #" in value or value.endswith(":") or (flow and any(c in value for c in ",[]{}")):
+            raise _Refused
+        return value
     if value[0] in "-?:" and (flow or len(value) == 1 or value[1] == " "):
         raise _Refused  # (libyaml, the precise reader, takes `:x` in a flow collection for an error)
     if value[0] in ",[]{}#&*!|>'\"%@`" or ": " in value or value.endswith(":") or " #" in value:
