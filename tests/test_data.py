@@ -142,6 +142,26 @@ def test_the_credit_codes_of_the_example_registry_pass() -> None:
     assert not any(_sql_failures(codes, "gb32100", ""))
 
 
+def test_a_date_is_real_exactly_when_python_says_so() -> None:
+    from datetime import date
+
+    from sqlglot import exp
+
+    values = [f"{y:04d}{m:02d}{d:02d}" for y in (0, 1, 4, 100, 400, 1900, 1996, 2000, 2023, 2024, 9999)
+              for m in range(14) for d in range(33)]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT unnest(?::VARCHAR[]) AS v", [values])
+    real = con.execute(f"SELECT {checks.full_match(exp.column('v'), checks.DATE).sql('duckdb')} FROM t").fetchall()
+
+    def is_date(v: str) -> bool:
+        try:
+            return bool(date(int(v[:4]), int(v[4:6]), int(v[6:])))
+        except ValueError:
+            return False
+
+    assert [r[0] for r in real] == [is_date(v) for v in values]
+
+
 # --- formats and mapping --------------------------------------------------------------------------
 
 def test_tsv_xlsx_parquet_jsonl_and_sqlite_give_the_same_counts(tmp_path: Path, defects: Path) -> None:

@@ -4,8 +4,9 @@ A check is a boolean expression over the columns of one row (`c1`, `c2`, … as 
 when the row fails. Everything here is plain, portable SQL: anchored regular expressions
 (`REGEXP_LIKE`, which sqlglot writes as DuckDB `REGEXP_MATCHES`, PostgreSQL `~`, Spark `RLIKE`),
 `SUBSTRING`, `LENGTH`, `STRPOS` and integer arithmetic. No cast that could raise on bad data is used:
-a character's value is its position in an alphabet (`STRPOS('0123456789', c) - 1`), so a check digit
-or a calendar date is computed the same way, without errors, in DuckDB, PostgreSQL and Spark (ANSI).
+a calendar date is a regular expression (`DATE`), and a character's value is its position in an
+alphabet (`STRPOS('0123456789', c) - 1`), so a check digit or a date is judged the same way, without
+errors, in DuckDB, PostgreSQL and Spark (ANSI).
 Check digits are hand-written as SQL because no SQL library computes them; python-stdnum gives the
 reference values in the tests.
 """
@@ -78,15 +79,6 @@ def char_value(value: SQL, position: int, alphabet: str) -> SQL:
                              expression=lit(1)))
 
 
-def number(value: SQL, start: int, digits: int) -> SQL:
-    """The integer written by ``digits`` digits from ``start`` (the digits are known to be digits)."""
-    total: SQL = char_value(value, start, DIGITS)
-    for i in range(1, digits):
-        total = exp.Add(this=exp.Mul(this=exp.paren(total), expression=lit(10)),
-                        expression=char_value(value, start + i, DIGITS))
-    return exp.paren(total)
-
-
 def weighted_sum(value: SQL, weights: tuple[int, ...], alphabet: str) -> SQL:
     total: SQL = exp.Mul(this=char_value(value, 1, alphabet), expression=lit(weights[0]))
     for i, w in enumerate(weights[1:], start=2):
@@ -108,32 +100,27 @@ def guarded(condition: SQL, fails: SQL) -> SQL:
 
 
 def blank(value: SQL) -> SQL:
-    return exp.or_(exp.Is(this=value.copy(), expression=exp.Null()),
-                   exp.EQ(this=exp.Trim(this=value.copy()), expression=lit("")))
+    """NULL, empty or only spaces. TRIM makes a new string of every value (a third of a bare scan for 15
+    columns, and every guarded check asks again): only a value that starts with a space is trimmed."""
+    return exp.or_(exp.Is(this=value.copy(), expression=exp.Null()), exp.EQ(this=value.copy(), expression=lit("")),
+                   exp.paren(exp.and_(exp.Like(this=value.copy(), expression=lit(" %")),
+                                      exp.EQ(this=exp.Trim(this=value.copy()), expression=lit("")))))
 
 
 def present(value: SQL) -> SQL:
     return exp.not_(exp.paren(blank(value)))
 
 
-def real_date(value: SQL, start: int = 1) -> SQL:
-    """The 8 digits from ``start`` (known to be digits) are a real Gregorian date YYYYMMDD."""
-    y, m, d = number(value, start, 4), number(value, start + 4, 2), number(value, start + 6, 2)
-    leap = exp.or_(exp.and_(exp.EQ(this=mod(y, 4), expression=lit(0)), exp.NEQ(this=mod(y.copy(), 100), expression=lit(0))),
-                   exp.EQ(this=mod(y.copy(), 400), expression=lit(0)))
-    days = exp.Case(ifs=[
-        exp.If(this=exp.In(this=m.copy(), expressions=[lit(4), lit(6), lit(9), lit(11)]), true=lit(30)),
-        exp.If(this=exp.EQ(this=m.copy(), expression=lit(2)), true=case(exp.paren(leap), lit(29), lit(28))),
-    ], default=lit(31))
-    return exp.and_(exp.GTE(this=y.copy(), expression=lit(1)),
-                    exp.Between(this=m, low=lit(1), high=lit(12)),
-                    exp.Between(this=d, low=lit(1), high=days))
-
-
-def real_time(value: SQL, start: int = 9) -> SQL:
-    h, mi, s = number(value, start, 2), number(value, start + 2, 2), number(value, start + 4, 2)
-    return exp.and_(exp.LTE(this=h, expression=lit(23)), exp.LTE(this=mi, expression=lit(59)),
-                    exp.LTE(this=s, expression=lit(59)))
+# A real Gregorian date YYYYMMDD and a time of day hhmmss as regular expressions: one anchored match is
+# the same on every engine, cannot raise, and costs a fraction of taking the digits apart (a date built
+# from STRPOS per digit cost 0.5 s per million rows). Year 0000 is no year; 29 February only in leap
+# years (every 4th year; of the centuries, every 4th).
+YEAR = "(?:[1-9][0-9]{3}|0[1-9][0-9]{2}|00[1-9][0-9]|000[1-9])"
+LEAP_YEAR = "(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+MONTH_DAY = ("(?:(?:0[13578]|1[02])(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)(?:0[1-9]|[12][0-9]|30)"
+             "|02(?:0[1-9]|1[0-9]|2[0-8]))")
+DATE = f"(?:{YEAR}{MONTH_DAY}|{LEAP_YEAR}0229)"
+TIME = "(?:[01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]"
 
 
 def gb11643_wrong(value: SQL) -> SQL:
@@ -204,7 +191,7 @@ class Plan:
         if self.updated_column is None:
             return None
         v = col(self.updated_column)
-        return exp.Max(this=case(exp.and_(full_match(v, "[0-9]{14}"), real_date(v), real_time(v)), v.copy(), exp.Null()))
+        return exp.Max(this=case(full_match(v, DATE + TIME), v.copy(), exp.Null()))
 
 
 def _chars_pattern(chars: str | None) -> str | None:
@@ -259,12 +246,11 @@ def _item_checks(c: int, item: Item, std: Standard, as_of: date) -> list[Check]:
         expected = L10n("日期 YYYYMMDD", "a date YYYYMMDD") if kind == "D" else L10n(
             "日期时间 YYYYMMDDhhmmss", "a date-time YYYYMMDDhhmmss")
         out.append(Check("GC813", c, item, guarded(ok, exp.not_(shape)), CONFORMITY, {"expected": expected}))
-        real = real_date(v) if kind == "D" else exp.and_(real_date(v), real_time(v))
-        out.append(Check("GC818", c, item, guarded(exp.and_(ok.copy(), shape.copy()), exp.not_(exp.paren(real))),
-                         CONFORMITY))
+        real = full_match(v, DATE if kind == "D" else DATE + TIME)
+        out.append(Check("GC818", c, item, guarded(exp.and_(ok.copy(), shape.copy()), exp.not_(real)), CONFORMITY))
         title = element.title if element else item.name
         if not _FUTURE_BY_NATURE.search(title) and not _FUTURE_BY_NATURE.search(item.name):
-            valid = exp.and_(ok.copy(), shape.copy(), exp.paren(real.copy()))
+            valid = exp.and_(ok.copy(), real.copy())
             out.append(Check("GC819", c, item, guarded(valid, exp.GT(this=substr(v, 1, 8), expression=lit(
                 as_of.strftime("%Y%m%d")))), CONFORMITY, {"as_of": as_of.isoformat()}))
         return out
@@ -327,7 +313,8 @@ def _item_checks(c: int, item: Item, std: Standard, as_of: date) -> list[Check]:
                          {"algorithm": CHECKSUMS[algorithm]}))
         if algorithm == "gb11643":  # the birth date inside the number is a real date
             out.append(Check("GC818", c, item, guarded(exp.and_(ok.copy(), full_match(v, shape)),
-                                                       exp.not_(exp.paren(real_date(v, 7)))), CONFORMITY,
+                                                       exp.not_(full_match(v, f"[0-9]{{6}}{DATE}[0-9]{{3}}[0-9X]"))),
+                             CONFORMITY,
                              {"variant": "birth"}))
     return out
 
