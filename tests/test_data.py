@@ -88,6 +88,18 @@ def test_samples_are_bounded_per_check(tmp_path: Path) -> None:
     assert check(write_csv(tmp_path / "none.csv", rows), sample=0)["findings"][-1]["samples"] == []
 
 
+def test_samples_of_a_rare_failure_are_found_past_the_first_rows(tmp_path: Path) -> None:
+    rows = [good_row(i) for i in range(1, 201)]
+    for row in rows:
+        row[5] = "99"  # every row: its samples are all in the first rows
+    rows[189][3] = "3"  # row 190 alone: looked for again over every row
+    rows[194][0] = rows[2][0]  # row 195 repeats row 3's key
+    report = check(write_csv(tmp_path / "rare.csv", rows), sample=3)
+    rows_of = {(f["code"], f["field"]): [s["row"] for s in f["samples"]] for f in report["findings"]}
+    assert rows_of[("GC816", "民族代码")] == [1, 2, 3]
+    assert rows_of[("GC816", "性别代码")] == [190] and rows_of[("GC820", "公民身份号码")] == [195]
+
+
 # --- check digits against python-stdnum ----------------------------------------------------------
 
 def _sql_failures(values: list[str], wrong: str, shape: str) -> list[bool]:

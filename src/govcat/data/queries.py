@@ -4,7 +4,7 @@
    update time, and how many rows hold a line break (for the physical line of a sample).
 2. One bounded query for the samples: the failing rows of each check (at most N each, the first ones
    in row order), unpivoted so that a single scan serves every check, plus the first rows that repeat
-   an earlier key.
+   an earlier key; over the first rows of the table only, when those are likely to hold them all.
 """
 
 from __future__ import annotations
@@ -45,16 +45,28 @@ def aggregate(plan: Plan, line_breaks: bool) -> SQL:
     return exp.select(*columns).from_(judged)
 
 
-def samples(plan: Plan, failing: list[int], limit: int, with_duplicates: bool) -> SQL | None:
-    """The sample rows (check number, rn, value) of the checks numbered in ``failing``."""
+def first_rows(rows: int | None) -> SQL:
+    """The relation, or its first ``rows`` rows. The LIMIT is what lets DuckDB stop reading the file
+    there (a filter on rn alone reads it all); the filter makes them the first rows on every engine."""
+    if rows is None:
+        return exp.to_table(SOURCE)
+    prefix = (exp.select(exp.Star()).from_(SOURCE).where(exp.LTE(this=exp.column("rn"), expression=lit(rows)))
+              .limit(rows))
+    return exp.alias_(exp.paren(prefix), SOURCE)
+
+
+def samples(plan: Plan, failing: list[int], limit: int, with_duplicates: bool, rows: int | None = None) -> SQL | None:
+    """The sample rows (check number, rn, value) of the checks numbered in ``failing``, among the first
+    ``rows`` rows (every row: None)."""
+    source = first_rows(rows)
     parts: list[SQL] = []
     if failing and limit > 0:
         checks = [(i, plan.checks[i]) for i in failing]
         flagged = exp.select(
             "rn", *[exp.alias_(col(c.column), f"v{i}") for i, c in checks],
             *[exp.alias_(case(c.fails.copy(), lit(1), lit(0)), f"f{i}") for i, c in checks],
-        ).from_(SOURCE).where(exp.GT(this=_sum_of([case(c.fails.copy(), lit(1), lit(0)) for _, c in checks]),
-                                 expression=lit(0)))  # a sum, not an OR: Spark's optimizer turns ORs of CASEs into CNF
+        ).from_(source.copy()).where(exp.GT(this=_sum_of([case(c.fails.copy(), lit(1), lit(0)) for _, c in checks]),
+                                            expression=lit(0)))  # a sum, not an OR: Spark's optimizer turns ORs of CASEs into CNF
         numbers = exp.Values(expressions=[exp.Tuple(expressions=[lit(i)]) for i, _ in checks],
                              alias=exp.TableAlias(this=exp.to_identifier("ks"), columns=[exp.to_identifier("chk")]))
         pick = exp.column("chk", "ks")
@@ -74,12 +86,12 @@ def samples(plan: Plan, failing: list[int], limit: int, with_duplicates: bool) -
                      .where(exp.LTE(this=exp.column("pos"), expression=lit(limit))))
     key = plan.key_expression()
     if with_duplicates and key is not None and limit > 0:
-        repeated = (exp.select(exp.alias_(key.copy(), "key")).from_(SOURCE).where(exp.Not(this=exp.Is(
+        repeated = (exp.select(exp.alias_(key.copy(), "key")).from_(source.copy()).where(exp.Not(this=exp.Is(
             this=key.copy(), expression=exp.Null()))).group_by(key.copy())
             .having(exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1))))
         within = (exp.select("rn", exp.alias_(key.copy(), "v"), exp.alias_(exp.Window(
             this=exp.RowNumber(), partition_by=[key.copy()], order=exp.Order(expressions=[
-                exp.Ordered(this=exp.column("rn"))])), "seen")).from_(SOURCE)
+                exp.Ordered(this=exp.column("rn"))])), "seen")).from_(source.copy())
             .where(exp.In(this=key.copy(), query=repeated.subquery())))
         first = (exp.select(exp.alias_(lit(DUPLICATE), "chk"), "rn", "v").from_(exp.alias_(exp.paren(within), "d"))
                  .where(exp.GT(this=exp.column("seen"), expression=lit(1)))
@@ -94,7 +106,8 @@ def samples(plan: Plan, failing: list[int], limit: int, with_duplicates: bool) -
 
 
 def line_breaks_before(rows: list[int], columns: int) -> SQL:
-    """For each sample row: the line breaks inside the values of the rows before it (CSV lines)."""
+    """For each sample row: the line breaks inside the values of the rows before it (CSV lines); only
+    the rows before the last sample row are read."""
     def breaks(c: int) -> SQL:
         v = exp.Coalesce(this=col(c), expressions=[lit("")])
         return exp.Sub(this=exp.Length(this=v), expression=exp.Length(this=exp.func(
@@ -104,7 +117,7 @@ def line_breaks_before(rows: list[int], columns: int) -> SQL:
                                                        exp.column("nl"), lit(0))), f"b{i}")
                         for i, r in enumerate(rows)]).from_(exp.alias_(exp.paren(
                             exp.select("rn", exp.alias_(_sum_of([breaks(c) for c in range(columns)]), "nl"))
-                            .from_(SOURCE)), "x"))
+                            .from_(first_rows(max(rows)))), "x"))
 
 
 
