@@ -22,12 +22,45 @@ def _count(condition: SQL) -> SQL:
     return exp.Sum(this=case(condition.copy(), lit(1), lit(0)))
 
 
+def with_shared(source: SQL, fails: list[SQL]) -> tuple[SQL, list[SQL]]:
+    """``source`` with a column for each sub-expression marked shared (checks.shared) that ``fails`` ask
+    for more than once, and ``fails`` reading those columns: engines do not share them between checks
+    themselves (DuckDB evaluates each CASE on its own), and most checks of a column first ask whether it
+    is blank, then whether it has its shape."""
+    seen: dict[str, int] = {}
+    for tree in fails:
+        for node in tree.find_all(exp.Expression):
+            if node.meta.get("shared"):
+                seen[node.sql()] = seen.get(node.sql(), 0) + 1
+    names: dict[str, str] = {}
+    columns: list[SQL] = []
+    rewritten = []
+    for tree in fails:
+        tree = tree.copy()
+        for node in list(tree.find_all(exp.Expression, bfs=True)):  # the outer ones first
+            key = node.sql() if node.meta.get("shared") else ""
+            if seen.get(key, 0) > 1:
+                if key not in names:
+                    names[key] = f"s{len(names)}"
+                    columns.append(exp.alias_(node.copy(), names[key]))
+                replaced = exp.column(names[key])
+                if node is tree:
+                    tree = replaced
+                else:
+                    node.replace(replaced)
+        rewritten.append(tree)
+    if not columns:
+        return source, rewritten
+    return exp.alias_(exp.paren(exp.select(exp.Star(), *columns).from_(source)), SOURCE), rewritten
+
+
 def aggregate(plan: Plan, line_breaks: bool) -> SQL:
     # Each check's verdict is a column of a projection, summed outside it: DuckDB rewrites a long IN
     # list (a code set of 3,216 divisions) into a hash join only in a projection or filter, and
     # inside an aggregate compared each value with every code (25 times slower on 1 M rows).
-    flags = [exp.alias_(case(check.fails.copy(), lit(1), lit(0)), f"f{i}") for i, check in enumerate(plan.checks)]
-    judged = exp.alias_(exp.paren(exp.select(exp.Star(), *flags).from_(SOURCE)), SOURCE)
+    source, fails = with_shared(exp.to_table(SOURCE), [check.fails for check in plan.checks])
+    flags = [exp.alias_(case(f, lit(1), lit(0)), f"f{i}") for i, f in enumerate(fails)]
+    judged = exp.alias_(exp.paren(exp.select(exp.Star(), *flags).from_(source)), SOURCE)
     columns: list[SQL] = [exp.alias_(exp.Count(this=exp.Star()), "n")]
     columns += [exp.alias_(exp.Sum(this=exp.column(f"f{i}")), f"k{i}") for i in range(len(plan.checks))]
     key = plan.key_expression()
@@ -62,11 +95,12 @@ def samples(plan: Plan, failing: list[int], limit: int, with_duplicates: bool, r
     parts: list[SQL] = []
     if failing and limit > 0:
         checks = [(i, plan.checks[i]) for i in failing]
+        judged, fails = with_shared(source.copy(), [c.fails for _, c in checks])
         flagged = exp.select(
             "rn", *[exp.alias_(col(c.column), f"v{i}") for i, c in checks],
-            *[exp.alias_(case(c.fails.copy(), lit(1), lit(0)), f"f{i}") for i, c in checks],
-        ).from_(source.copy()).where(exp.GT(this=_sum_of([case(c.fails.copy(), lit(1), lit(0)) for _, c in checks]),
-                                            expression=lit(0)))  # a sum, not an OR: Spark's optimizer turns ORs of CASEs into CNF
+            *[exp.alias_(case(f.copy(), lit(1), lit(0)), f"f{i}") for (i, _), f in zip(checks, fails, strict=True)],
+        ).from_(judged).where(exp.GT(this=_sum_of([case(f.copy(), lit(1), lit(0)) for f in fails]),
+                                     expression=lit(0)))  # a sum, not an OR: Spark's optimizer turns ORs of CASEs into CNF
         numbers = exp.Values(expressions=[exp.Tuple(expressions=[lit(i)]) for i, _ in checks],
                              alias=exp.TableAlias(this=exp.to_identifier("ks"), columns=[exp.to_identifier("chk")]))
         pick = exp.column("chk", "ks")
