@@ -207,7 +207,7 @@ def _aggregate(engine: Engine, plan: checks.Plan, table: Table, reader: Reader |
     staged_from = getattr(engine, "staged_from", None)
     if staged_from is not None:  # PostgreSQL / Spark: DuckDB's read (with its rejects) is copied in once
         engine.load(staged_from, len(table.headers), workdir)  # type: ignore[attr-defined]
-    tree = queries.aggregate(plan, line_breaks=table.kind == "csv")
+    tree = queries.aggregate(plan)
     row = engine.query(queries.sql(tree, engine.name))[0]
     names = [e.alias_or_name for e in tree.expressions]
     counts = dict(zip(names, row, strict=True))
@@ -393,7 +393,7 @@ def _places(engine: Engine, table: Table, plan: checks.Plan, counts: dict[str, A
     lines: dict[int, int] = {}
     if table.kind == "csv":
         breaks = [0] * len(rns)
-        if rns and int(counts.get("breaks") or 0) > 0:
+        if rns:  # over the rows up to the last sample only
             tree = queries.line_breaks_before(rns, plan.columns)
             breaks = [int(b or 0) for b in engine.query(queries.sql(tree, engine.name))[0]]
         for rn, extra in zip(rns, breaks, strict=True):

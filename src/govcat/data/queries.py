@@ -1,7 +1,7 @@
 """The two queries a table is checked with, as sqlglot trees generated per dialect.
 
 1. One aggregate scan: a filtered count per check, the key's count and distinct count, the newest
-   update time, and how many rows hold a line break (for the physical line of a sample).
+   update time, and a count of every column (so that the reader parses them all).
 2. One bounded query for the samples: the failing rows of each check (at most N each, the first ones
    in row order), unpivoted so that a single scan serves every check, plus the first rows that repeat
    an earlier key; over the first rows of the table only, when those are likely to hold them all.
@@ -16,10 +16,6 @@ from govcat.data.checks import SQL, Check, Plan, case, col, lit
 DIALECTS = {"duckdb": "duckdb", "postgres": "postgres", "spark": "spark"}
 SOURCE = "src"
 DUPLICATE = -1  # the sample rows of the key-uniqueness check carry this check number
-
-
-def _count(condition: SQL) -> SQL:
-    return exp.Sum(this=case(condition.copy(), lit(1), lit(0)))
 
 
 def with_shared(source: SQL, fails: list[SQL]) -> tuple[SQL, list[SQL]]:
@@ -54,7 +50,7 @@ def with_shared(source: SQL, fails: list[SQL]) -> tuple[SQL, list[SQL]]:
     return exp.alias_(exp.paren(exp.select(exp.Star(), *columns).from_(source)), SOURCE), rewritten
 
 
-def aggregate(plan: Plan, line_breaks: bool) -> SQL:
+def aggregate(plan: Plan) -> SQL:
     # Each check's verdict is a column of a projection, summed outside it: DuckDB rewrites a long IN
     # list (a code set of 3,216 divisions) into a hash join only in a projection or filter, and
     # inside an aggregate compared each value with every code (25 times slower on 1 M rows).
@@ -70,11 +66,9 @@ def aggregate(plan: Plan, line_breaks: bool) -> SQL:
     newest = plan.newest_expression()
     if newest is not None:
         columns.append(exp.alias_(newest, "newest"))
-    if line_breaks and plan.columns:
-        # every column is named here, so the reader parses all of them (a count alone may skip some)
-        any_break = exp.or_(*[exp.GT(this=exp.StrPosition(this=col(c), substr=lit("\n")), expression=lit(0))
-                              for c in range(plan.columns)])
-        columns.append(exp.alias_(_count(any_break), "breaks"))
+    # every column is named here, so the reader parses all of them and reports the rows it rejects (it
+    # skips the columns a query does not ask for); a count costs nothing beside the checks
+    columns += [exp.alias_(exp.Count(this=col(c)), f"n{c}") for c in range(plan.columns)]
     return exp.select(*columns).from_(judged)
 
 
