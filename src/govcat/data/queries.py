@@ -54,7 +54,11 @@ def aggregate(plan: Plan) -> SQL:
     # Each check's verdict is a column of a projection, summed outside it: DuckDB rewrites a long IN
     # list (a code set of 3,216 divisions) into a hash join only in a projection or filter, and
     # inside an aggregate compared each value with every code (25 times slower on 1 M rows).
-    source, fails = with_shared(exp.to_table(SOURCE), [check.fails for check in plan.checks])
+    newest = plan.newest_expression()
+    trees = [check.fails for check in plan.checks] + ([newest] if newest is not None else [])
+    source, fails = with_shared(exp.to_table(SOURCE), trees)  # the newest time's real-time test is GC818's
+    if newest is not None:
+        newest = fails.pop()
     flags = [exp.alias_(case(f, lit(1), lit(0)), f"f{i}") for i, f in enumerate(fails)]
     judged = exp.alias_(exp.paren(exp.select(exp.Star(), *flags).from_(source)), SOURCE)
     columns: list[SQL] = [exp.alias_(exp.Count(this=exp.Star()), "n")]
@@ -63,7 +67,6 @@ def aggregate(plan: Plan) -> SQL:
     if key is not None:
         columns.append(exp.alias_(exp.Count(this=key), "key_n"))
         columns.append(exp.alias_(exp.Count(this=exp.Distinct(expressions=[key.copy()])), "key_d"))
-    newest = plan.newest_expression()
     if newest is not None:
         columns.append(exp.alias_(newest, "newest"))
     # every column is named here, so the reader parses all of them and reports the rows it rejects (it
