@@ -47,7 +47,7 @@ def with_shared(source: SQL, fails: list[SQL]) -> tuple[SQL, list[SQL]]:
         rewritten.append(tree)
     if not columns:
         return source, rewritten
-    return exp.alias_(exp.paren(exp.select(exp.Star(), *columns).from_(source)), SOURCE), rewritten
+    return _derived(exp.select(exp.Star(), *columns, copy=False).from_(source, copy=False), SOURCE), rewritten
 
 
 def aggregate(plan: Plan) -> SQL:
@@ -60,7 +60,7 @@ def aggregate(plan: Plan) -> SQL:
     if newest is not None:
         newest = fails.pop()
     flags = [exp.alias_(case(f, lit(1), lit(0)), f"f{i}") for i, f in enumerate(fails)]
-    judged = exp.alias_(exp.paren(exp.select(exp.Star(), *flags).from_(source)), SOURCE)
+    judged = _derived(exp.select(exp.Star(), *flags, copy=False).from_(source, copy=False), SOURCE)
     columns: list[SQL] = [exp.alias_(exp.Count(this=exp.Star()), "n")]
     columns += [exp.alias_(exp.Sum(this=exp.column(f"f{i}")), f"k{i}") for i in range(len(plan.checks))]
     key = plan.key_expression()
@@ -72,7 +72,7 @@ def aggregate(plan: Plan) -> SQL:
     # every column is named here, so the reader parses all of them and reports the rows it rejects (it
     # skips the columns a query does not ask for); a count costs nothing beside the checks
     columns += [exp.alias_(exp.Count(this=col(c)), f"n{c}") for c in range(plan.columns)]
-    return exp.select(*columns).from_(judged)
+    return exp.select(*columns, copy=False).from_(judged, copy=False)
 
 
 def first_rows(rows: int | None) -> SQL:
@@ -95,9 +95,10 @@ def samples(plan: Plan, failing: list[int], limit: int, with_duplicates: bool, r
         judged, fails = with_shared(source.copy(), [c.fails for _, c in checks])
         flagged = exp.select(
             "rn", *[exp.alias_(col(c.column), f"v{i}") for i, c in checks],
-            *[exp.alias_(case(f.copy(), lit(1), lit(0)), f"f{i}") for (i, _), f in zip(checks, fails, strict=True)],
-        ).from_(judged).where(exp.GT(this=_sum_of([case(f.copy(), lit(1), lit(0)) for f in fails]),
-                                     expression=lit(0)))  # a sum, not an OR: Spark's optimizer turns ORs of CASEs into CNF
+            *[exp.alias_(case(f, lit(1), lit(0)), f"f{i}", copy=False) for (i, _), f in zip(checks, fails, strict=True)],
+            copy=False,
+        ).from_(judged, copy=False).where(exp.GT(this=_sum_of([case(f.copy(), lit(1), lit(0)) for f in fails]),
+                                                 expression=lit(0)), copy=False)  # a sum, not an OR: Spark's optimizer turns ORs of CASEs into CNF
         numbers = exp.Values(expressions=[exp.Tuple(expressions=[lit(i)]) for i, _ in checks],
                              alias=exp.TableAlias(this=exp.to_identifier("ks"), columns=[exp.to_identifier("chk")]))
         pick = exp.column("chk", "ks")
@@ -107,14 +108,14 @@ def samples(plan: Plan, failing: list[int], limit: int, with_duplicates: bool, r
                                                    for i, _ in checks])
 
         unpivot = (exp.select(exp.alias_(pick.copy(), "chk"), exp.column("rn", "f"), exp.alias_(by_check("v"), "v"))
-                   .from_(exp.alias_(exp.paren(flagged), "f"))
-                   .join(numbers, join_type="cross")
-                   .where(exp.EQ(this=by_check("f"), expression=lit(1))))
+                   .from_(_derived(flagged, "f"), copy=False)
+                   .join(numbers, join_type="cross", copy=False)
+                   .where(exp.EQ(this=by_check("f"), expression=lit(1)), copy=False))
         ranked = exp.select("chk", "rn", "v", exp.alias_(exp.Window(
             this=exp.RowNumber(), partition_by=[exp.column("chk")], order=exp.Order(expressions=[
-                exp.Ordered(this=exp.column("rn"))])), "pos")).from_(exp.alias_(exp.paren(unpivot), "u"))
-        parts.append(exp.select("chk", "rn", "v").from_(exp.alias_(exp.paren(ranked), "r"))
-                     .where(exp.LTE(this=exp.column("pos"), expression=lit(limit))))
+                exp.Ordered(this=exp.column("rn"))])), "pos")).from_(_derived(unpivot, "u"), copy=False)
+        parts.append(exp.select("chk", "rn", "v").from_(_derived(ranked, "r"), copy=False)
+                     .where(exp.LTE(this=exp.column("pos"), expression=lit(limit)), copy=False))
     key = plan.key_expression()
     if with_duplicates and key is not None and limit > 0:
         repeated = (exp.select(exp.alias_(key.copy(), "key")).from_(source.copy()).where(exp.Not(this=exp.Is(
@@ -132,7 +133,7 @@ def samples(plan: Plan, failing: list[int], limit: int, with_duplicates: bool, r
         return None
     query = parts[0]
     for part in parts[1:]:
-        query = exp.union(query, part, distinct=False)
+        query = exp.union(query, part, distinct=False, copy=False)
     return query
 
 
@@ -150,6 +151,12 @@ def line_breaks_before(rows: list[int], columns: int) -> SQL:
                             exp.select("rn", exp.alias_(_sum_of([breaks(c) for c in range(columns)]), "nl"))
                             .from_(first_rows(max(rows)))), "x"))
 
+
+
+def _derived(query: SQL, name: str) -> SQL:
+    """``(query) AS name``, without copying ``query``: sqlglot's builders copy their arguments by default,
+    and copying the code sets (3,216 divisions) at every step cost most of a second per run."""
+    return exp.alias_(exp.paren(query, copy=False), name, copy=False)
 
 
 def _sum_of(parts: list[SQL]) -> SQL:
