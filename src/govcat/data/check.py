@@ -324,7 +324,7 @@ def _findings(engine: Engine, plan: checks.Plan, counts: dict[str, Any], table: 
         result.dimensions[checks.UNIQUENESS].failing += duplicates
         result.dimensions[checks.UNIQUENESS].checked += n
     sampled = _samples(engine, plan, {**failing, queries.DUPLICATE: duplicates}, settings.sample, n)
-    places = _places(engine, table, plan, counts, sorted({rn for rows_ in sampled.values() for rn, _ in rows_}))
+    places = _places(engine, table, plan, sorted({rn for rows_ in sampled.values() for rn, _ in rows_}))
     for i, check in enumerate(plan.checks):
         if failing[i] == 0:
             continue
@@ -379,7 +379,7 @@ class _Places:
     lines: dict[int, int]  # rn -> physical line (CSV)
 
 
-def _places(engine: Engine, table: Table, plan: checks.Plan, counts: dict[str, Any], rns: list[int]) -> _Places:
+def _places(engine: Engine, table: Table, plan: checks.Plan, rns: list[int]) -> _Places:
     rejected = sorted(getattr(table, "rejected_lines", []))
     rows: dict[int, int] = {}
     for rn in rns:  # rows the reader rejected still count as data rows: shift by those before
