@@ -88,6 +88,18 @@ def test_samples_are_bounded_per_check(tmp_path: Path) -> None:
     assert check(write_csv(tmp_path / "none.csv", rows), sample=0)["findings"][-1]["samples"] == []
 
 
+def test_samples_of_a_rare_failure_are_found_past_the_first_rows(tmp_path: Path) -> None:
+    rows = [good_row(i) for i in range(1, 201)]
+    for row in rows:
+        row[5] = "99"  # every row: its samples are all in the first rows
+    rows[189][3] = "3"  # row 190 alone: looked for again over every row
+    rows[194][0] = rows[2][0]  # row 195 repeats row 3's key
+    report = check(write_csv(tmp_path / "rare.csv", rows), sample=3)
+    rows_of = {(f["code"], f["field"]): [s["row"] for s in f["samples"]] for f in report["findings"]}
+    assert rows_of[("GC816", "民族代码")] == [1, 2, 3]
+    assert rows_of[("GC816", "性别代码")] == [190] and rows_of[("GC820", "公民身份号码")] == [195]
+
+
 # --- check digits against python-stdnum ----------------------------------------------------------
 
 def _sql_failures(values: list[str], wrong: str, shape: str) -> list[bool]:
@@ -140,6 +152,26 @@ def test_the_credit_codes_of_the_example_registry_pass() -> None:
 
     codes = [d["code"] for d in yaml.safe_load((REPO / "catalogs" / "departments.yaml").read_text())["departments"]]
     assert not any(_sql_failures(codes, "gb32100", ""))
+
+
+def test_a_date_is_real_exactly_when_python_says_so() -> None:
+    from datetime import date
+
+    from sqlglot import exp
+
+    values = [f"{y:04d}{m:02d}{d:02d}" for y in (0, 1, 4, 100, 400, 1900, 1996, 2000, 2023, 2024, 9999)
+              for m in range(14) for d in range(33)]
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t AS SELECT unnest(?::VARCHAR[]) AS v", [values])
+    real = con.execute(f"SELECT {checks.full_match(exp.column('v'), checks.DATE).sql('duckdb')} FROM t").fetchall()
+
+    def is_date(v: str) -> bool:
+        try:
+            return bool(date(int(v[:4]), int(v[4:6]), int(v[6:])))
+        except ValueError:
+            return False
+
+    assert [r[0] for r in real] == [is_date(v) for v in values]
 
 
 # --- formats and mapping --------------------------------------------------------------------------

@@ -23,6 +23,9 @@ def table(tmp_path: Path) -> Path:
     rows = defect_rows() + [good_row(i) for i in range(21, 60)]
     rows[25][7] = "示范市\n人民路"  # a quoted line break: lines and rows part
     rows[30][5] = "99"
+    # 29 February of a leap century, of a century that is not leap, of a leap year; year 0000
+    for i, updated in enumerate(["20000229120000", "19000229120000", "20240229235959", "00000101000000"]):
+        rows[40 + i][12] = updated
     return write_csv(tmp_path / "people.csv", rows)
 
 

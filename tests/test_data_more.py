@@ -54,3 +54,15 @@ def test_record_stores_the_result_in_the_catalog_database(tmp_path: Path) -> Non
         assert result.returncode == 0, result.stderr
     rows = sqlite3.connect(db).execute("SELECT resource_code, provider_code, rows_checked, quality FROM data_quality").fetchall()
     assert len(rows) == 1 and rows[0][:3] == ("101002001/000001", "11330100MB0000011T", 200) and 0 < rows[0][3] <= 1
+
+
+def test_chars_pattern_is_left_out_only_where_the_element_pattern_allows_no_other_characters() -> None:
+    from govcat.data.checks import _chars_pattern
+
+    assert _chars_pattern("an", "^[0-9]{17}[0-9X]$") is None
+    assert _chars_pattern("an", "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$") is None
+    assert _chars_pattern("n", "^[0-9A]{8}$") == "[0-9]+"  # a letter the format does not allow
+    assert _chars_pattern("n", "^[0-9]{2}") == "[0-9]+"  # a prefix only: the rest is free
+    assert _chars_pattern("an", "[0-9.]+") == "[A-Za-z0-9]+"
+    assert _chars_pattern("an", "[0-9]+|-") == "[A-Za-z0-9]+"
+    assert _chars_pattern("an", None) == "[A-Za-z0-9]+"

@@ -207,7 +207,7 @@ def _aggregate(engine: Engine, plan: checks.Plan, table: Table, reader: Reader |
     staged_from = getattr(engine, "staged_from", None)
     if staged_from is not None:  # PostgreSQL / Spark: DuckDB's read (with its rejects) is copied in once
         engine.load(staged_from, len(table.headers), workdir)  # type: ignore[attr-defined]
-    tree = queries.aggregate(plan, line_breaks=table.kind == "csv")
+    tree = queries.aggregate(plan)
     row = engine.query(queries.sql(tree, engine.name))[0]
     names = [e.alias_or_name for e in tree.expressions]
     counts = dict(zip(names, row, strict=True))
@@ -323,15 +323,8 @@ def _findings(engine: Engine, plan: checks.Plan, counts: dict[str, Any], table: 
     if plan.key_columns:
         result.dimensions[checks.UNIQUENESS].failing += duplicates
         result.dimensions[checks.UNIQUENESS].checked += n
-    wanted = [i for i, k in failing.items() if k > 0]
-    sampled: dict[int, list[tuple[int, Any]]] = {}
-    tree = queries.samples(plan, wanted, settings.sample, duplicates > 0)
-    if tree is not None:
-        for chk, rn, value in engine.query(queries.sql(tree, engine.name)):
-            sampled.setdefault(int(chk), []).append((int(rn), value))
-    for rows_ in sampled.values():
-        rows_.sort()
-    places = _places(engine, table, plan, counts, sorted({rn for rows_ in sampled.values() for rn, _ in rows_}))
+    sampled = _samples(engine, plan, {**failing, queries.DUPLICATE: duplicates}, settings.sample, n)
+    places = _places(engine, table, plan, sorted({rn for rows_ in sampled.values() for rn, _ in rows_}))
     for i, check in enumerate(plan.checks):
         if failing[i] == 0:
             continue
@@ -350,6 +343,32 @@ def _findings(engine: Engine, plan: checks.Plan, counts: dict[str, Any], table: 
     _freshness(plan, counts, table, out, settings, result, n)
 
 
+def _samples(engine: Engine, plan: checks.Plan, failing: dict[int, int], limit: int,
+             n: int) -> dict[int, list[tuple[int, Any]]]:
+    """The first ``limit`` failing rows of each check (the repeated keys: queries.DUPLICATE), in row order.
+    Failing rows are mostly spread over the table: a check failing k times in n rows is expected to have
+    twice its samples in the first 2·limit·n/k rows. The checks for which that is less than half the table
+    are looked for first in those rows only (the read stops there); every other check, and any that did not
+    find all its samples there, over every row."""
+    need = {i: min(limit, k) for i, k in failing.items() if k > 0 and limit > 0}
+    reach = {i: 2 * limit * n // failing[i] for i in need}
+    near = [i for i in need if reach[i] < n // 2]
+    passes: list[tuple[int | None, list[int]]] = [(max(reach[i] for i in near), near)] if near else []
+    sampled: dict[int, list[tuple[int, Any]]] = {}
+    for rows, asked in [*passes, (None, list(need))]:
+        todo = [i for i in asked if i not in sampled]
+        tree = queries.samples(plan, [i for i in todo if i != queries.DUPLICATE], limit, queries.DUPLICATE in todo, rows)
+        if tree is None:
+            continue
+        found: dict[int, list[tuple[int, Any]]] = {}
+        for chk, rn, value in engine.query(queries.sql(tree, engine.name)):
+            found.setdefault(int(chk), []).append((int(rn), value))
+        for i in todo:
+            if rows is None or len(found.get(i, [])) == need[i]:
+                sampled[i] = sorted(found.get(i, []))
+    return sampled
+
+
 def _key_items(plan: checks.Plan, table: Table) -> list[tuple[int, Item]]:
     return [(c, plan.key_item) for c in plan.key_columns if plan.key_item is not None]
 
@@ -360,7 +379,7 @@ class _Places:
     lines: dict[int, int]  # rn -> physical line (CSV)
 
 
-def _places(engine: Engine, table: Table, plan: checks.Plan, counts: dict[str, Any], rns: list[int]) -> _Places:
+def _places(engine: Engine, table: Table, plan: checks.Plan, rns: list[int]) -> _Places:
     rejected = sorted(getattr(table, "rejected_lines", []))
     rows: dict[int, int] = {}
     for rn in rns:  # rows the reader rejected still count as data rows: shift by those before
@@ -374,7 +393,7 @@ def _places(engine: Engine, table: Table, plan: checks.Plan, counts: dict[str, A
     lines: dict[int, int] = {}
     if table.kind == "csv":
         breaks = [0] * len(rns)
-        if rns and int(counts.get("breaks") or 0) > 0:
+        if rns:  # over the rows up to the last sample only
             tree = queries.line_breaks_before(rns, plan.columns)
             breaks = [int(b or 0) for b in engine.query(queries.sql(tree, engine.name))[0]]
         for rn, extra in zip(rns, breaks, strict=True):

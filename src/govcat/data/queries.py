@@ -1,10 +1,10 @@
 """The two queries a table is checked with, as sqlglot trees generated per dialect.
 
 1. One aggregate scan: a filtered count per check, the key's count and distinct count, the newest
-   update time, and how many rows hold a line break (for the physical line of a sample).
+   update time, and a count of every column (so that the reader parses them all).
 2. One bounded query for the samples: the failing rows of each check (at most N each, the first ones
    in row order), unpivoted so that a single scan serves every check, plus the first rows that repeat
-   an earlier key.
+   an earlier key; over the first rows of the table only, when those are likely to hold them all.
 """
 
 from __future__ import annotations
@@ -18,43 +18,87 @@ SOURCE = "src"
 DUPLICATE = -1  # the sample rows of the key-uniqueness check carry this check number
 
 
-def _count(condition: SQL) -> SQL:
-    return exp.Sum(this=case(condition.copy(), lit(1), lit(0)))
+def with_shared(source: SQL, fails: list[SQL]) -> tuple[SQL, list[SQL]]:
+    """``source`` with a column for each sub-expression marked shared (checks.shared) that ``fails`` ask
+    for more than once, and ``fails`` reading those columns: engines do not share them between checks
+    themselves (DuckDB evaluates each CASE on its own), and most checks of a column first ask whether it
+    is blank, then whether it has its shape."""
+    seen: dict[str, int] = {}
+    for tree in fails:
+        for node in tree.find_all(exp.Expression):
+            if node.meta.get("shared"):
+                seen[node.sql()] = seen.get(node.sql(), 0) + 1
+    names: dict[str, str] = {}
+    columns: list[SQL] = []
+    rewritten = []
+    for tree in fails:
+        tree = tree.copy()
+        for node in list(tree.find_all(exp.Expression, bfs=True)):  # the outer ones first
+            key = node.sql() if node.meta.get("shared") else ""
+            if seen.get(key, 0) > 1:
+                if key not in names:
+                    names[key] = f"s{len(names)}"
+                    columns.append(exp.alias_(node.copy(), names[key]))
+                replaced = exp.column(names[key])
+                if node is tree:
+                    tree = replaced
+                else:
+                    node.replace(replaced)
+        rewritten.append(tree)
+    if not columns:
+        return source, rewritten
+    return _derived(exp.select(exp.Star(), *columns, copy=False).from_(source, copy=False), SOURCE), rewritten
 
 
-def aggregate(plan: Plan, line_breaks: bool) -> SQL:
+def aggregate(plan: Plan) -> SQL:
     # Each check's verdict is a column of a projection, summed outside it: DuckDB rewrites a long IN
     # list (a code set of 3,216 divisions) into a hash join only in a projection or filter, and
     # inside an aggregate compared each value with every code (25 times slower on 1 M rows).
-    flags = [exp.alias_(case(check.fails.copy(), lit(1), lit(0)), f"f{i}") for i, check in enumerate(plan.checks)]
-    judged = exp.alias_(exp.paren(exp.select(exp.Star(), *flags).from_(SOURCE)), SOURCE)
+    newest = plan.newest_expression()
+    trees = [check.fails for check in plan.checks] + ([newest] if newest is not None else [])
+    source, fails = with_shared(exp.to_table(SOURCE), trees)  # the newest time's real-time test is GC818's
+    if newest is not None:
+        newest = fails.pop()
+    flags = [exp.alias_(case(f, lit(1), lit(0)), f"f{i}") for i, f in enumerate(fails)]
+    judged = _derived(exp.select(exp.Star(), *flags, copy=False).from_(source, copy=False), SOURCE)
     columns: list[SQL] = [exp.alias_(exp.Count(this=exp.Star()), "n")]
     columns += [exp.alias_(exp.Sum(this=exp.column(f"f{i}")), f"k{i}") for i in range(len(plan.checks))]
     key = plan.key_expression()
     if key is not None:
         columns.append(exp.alias_(exp.Count(this=key), "key_n"))
         columns.append(exp.alias_(exp.Count(this=exp.Distinct(expressions=[key.copy()])), "key_d"))
-    newest = plan.newest_expression()
     if newest is not None:
         columns.append(exp.alias_(newest, "newest"))
-    if line_breaks and plan.columns:
-        # every column is named here, so the reader parses all of them (a count alone may skip some)
-        any_break = exp.or_(*[exp.GT(this=exp.StrPosition(this=col(c), substr=lit("\n")), expression=lit(0))
-                              for c in range(plan.columns)])
-        columns.append(exp.alias_(_count(any_break), "breaks"))
-    return exp.select(*columns).from_(judged)
+    # every column is named here, so the reader parses all of them and reports the rows it rejects (it
+    # skips the columns a query does not ask for); a count costs nothing beside the checks
+    columns += [exp.alias_(exp.Count(this=col(c)), f"n{c}") for c in range(plan.columns)]
+    return exp.select(*columns, copy=False).from_(judged, copy=False)
 
 
-def samples(plan: Plan, failing: list[int], limit: int, with_duplicates: bool) -> SQL | None:
-    """The sample rows (check number, rn, value) of the checks numbered in ``failing``."""
+def first_rows(rows: int | None) -> SQL:
+    """The relation, or its first ``rows`` rows. The LIMIT is what lets DuckDB stop reading the file
+    there (a filter on rn alone reads it all); the filter makes them the first rows on every engine."""
+    if rows is None:
+        return exp.to_table(SOURCE)
+    prefix = (exp.select(exp.Star()).from_(SOURCE).where(exp.LTE(this=exp.column("rn"), expression=lit(rows)))
+              .limit(rows))
+    return exp.alias_(exp.paren(prefix), SOURCE)
+
+
+def samples(plan: Plan, failing: list[int], limit: int, with_duplicates: bool, rows: int | None = None) -> SQL | None:
+    """The sample rows (check number, rn, value) of the checks numbered in ``failing``, among the first
+    ``rows`` rows (every row: None)."""
+    source = first_rows(rows)
     parts: list[SQL] = []
     if failing and limit > 0:
         checks = [(i, plan.checks[i]) for i in failing]
+        judged, fails = with_shared(source.copy(), [c.fails for _, c in checks])
         flagged = exp.select(
             "rn", *[exp.alias_(col(c.column), f"v{i}") for i, c in checks],
-            *[exp.alias_(case(c.fails.copy(), lit(1), lit(0)), f"f{i}") for i, c in checks],
-        ).from_(SOURCE).where(exp.GT(this=_sum_of([case(c.fails.copy(), lit(1), lit(0)) for _, c in checks]),
-                                 expression=lit(0)))  # a sum, not an OR: Spark's optimizer turns ORs of CASEs into CNF
+            *[exp.alias_(case(f, lit(1), lit(0)), f"f{i}", copy=False) for (i, _), f in zip(checks, fails, strict=True)],
+            copy=False,
+        ).from_(judged, copy=False).where(exp.GT(this=_sum_of([case(f.copy(), lit(1), lit(0)) for f in fails]),
+                                                 expression=lit(0)), copy=False)  # a sum, not an OR: Spark's optimizer turns ORs of CASEs into CNF
         numbers = exp.Values(expressions=[exp.Tuple(expressions=[lit(i)]) for i, _ in checks],
                              alias=exp.TableAlias(this=exp.to_identifier("ks"), columns=[exp.to_identifier("chk")]))
         pick = exp.column("chk", "ks")
@@ -64,22 +108,22 @@ def samples(plan: Plan, failing: list[int], limit: int, with_duplicates: bool) -
                                                    for i, _ in checks])
 
         unpivot = (exp.select(exp.alias_(pick.copy(), "chk"), exp.column("rn", "f"), exp.alias_(by_check("v"), "v"))
-                   .from_(exp.alias_(exp.paren(flagged), "f"))
-                   .join(numbers, join_type="cross")
-                   .where(exp.EQ(this=by_check("f"), expression=lit(1))))
+                   .from_(_derived(flagged, "f"), copy=False)
+                   .join(numbers, join_type="cross", copy=False)
+                   .where(exp.EQ(this=by_check("f"), expression=lit(1)), copy=False))
         ranked = exp.select("chk", "rn", "v", exp.alias_(exp.Window(
             this=exp.RowNumber(), partition_by=[exp.column("chk")], order=exp.Order(expressions=[
-                exp.Ordered(this=exp.column("rn"))])), "pos")).from_(exp.alias_(exp.paren(unpivot), "u"))
-        parts.append(exp.select("chk", "rn", "v").from_(exp.alias_(exp.paren(ranked), "r"))
-                     .where(exp.LTE(this=exp.column("pos"), expression=lit(limit))))
+                exp.Ordered(this=exp.column("rn"))])), "pos")).from_(_derived(unpivot, "u"), copy=False)
+        parts.append(exp.select("chk", "rn", "v").from_(_derived(ranked, "r"), copy=False)
+                     .where(exp.LTE(this=exp.column("pos"), expression=lit(limit)), copy=False))
     key = plan.key_expression()
     if with_duplicates and key is not None and limit > 0:
-        repeated = (exp.select(exp.alias_(key.copy(), "key")).from_(SOURCE).where(exp.Not(this=exp.Is(
+        repeated = (exp.select(exp.alias_(key.copy(), "key")).from_(source.copy()).where(exp.Not(this=exp.Is(
             this=key.copy(), expression=exp.Null()))).group_by(key.copy())
             .having(exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1))))
         within = (exp.select("rn", exp.alias_(key.copy(), "v"), exp.alias_(exp.Window(
             this=exp.RowNumber(), partition_by=[key.copy()], order=exp.Order(expressions=[
-                exp.Ordered(this=exp.column("rn"))])), "seen")).from_(SOURCE)
+                exp.Ordered(this=exp.column("rn"))])), "seen")).from_(source.copy())
             .where(exp.In(this=key.copy(), query=repeated.subquery())))
         first = (exp.select(exp.alias_(lit(DUPLICATE), "chk"), "rn", "v").from_(exp.alias_(exp.paren(within), "d"))
                  .where(exp.GT(this=exp.column("seen"), expression=lit(1)))
@@ -89,12 +133,13 @@ def samples(plan: Plan, failing: list[int], limit: int, with_duplicates: bool) -
         return None
     query = parts[0]
     for part in parts[1:]:
-        query = exp.union(query, part, distinct=False)
+        query = exp.union(query, part, distinct=False, copy=False)
     return query
 
 
 def line_breaks_before(rows: list[int], columns: int) -> SQL:
-    """For each sample row: the line breaks inside the values of the rows before it (CSV lines)."""
+    """For each sample row: the line breaks inside the values of the rows before it (CSV lines); only
+    the rows before the last sample row are read."""
     def breaks(c: int) -> SQL:
         v = exp.Coalesce(this=col(c), expressions=[lit("")])
         return exp.Sub(this=exp.Length(this=v), expression=exp.Length(this=exp.func(
@@ -104,8 +149,14 @@ def line_breaks_before(rows: list[int], columns: int) -> SQL:
                                                        exp.column("nl"), lit(0))), f"b{i}")
                         for i, r in enumerate(rows)]).from_(exp.alias_(exp.paren(
                             exp.select("rn", exp.alias_(_sum_of([breaks(c) for c in range(columns)]), "nl"))
-                            .from_(SOURCE)), "x"))
+                            .from_(first_rows(max(rows)))), "x"))
 
+
+
+def _derived(query: SQL, name: str) -> SQL:
+    """``(query) AS name``, without copying ``query``: sqlglot's builders copy their arguments by default,
+    and copying the code sets (3,216 divisions) at every step cost most of a second per run."""
+    return exp.alias_(exp.paren(query, copy=False), name, copy=False)
 
 
 def _sum_of(parts: list[SQL]) -> SQL:
