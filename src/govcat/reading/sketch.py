@@ -22,6 +22,7 @@ collections left open, lines that are no key and no entry), and leaves the rest 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any, NamedTuple
@@ -75,8 +76,6 @@ _CONTROLS = bytes([*range(0x0A), *range(0x0B, 0x20), 0x7F]) + b"\\"
 _INDICATORS = b"'&*!|>%@`?"
 _REFUSED_BYTES = _CONTROLS + _INDICATORS
 _C1 = re.compile(rb"\xc2[\x80-\x9f]")
-# Compact nested sequences (`- - `) and an entry indented past its dash (`-  `).
-_DASHES = re.compile(rb"- [- ]")
 _QUOTED = re.compile(rb'"[^"\n]*"')
 _VALUE_START = re.compile(rb" *(?:- )?(?:[A-Za-z_][A-Za-z0-9_]*: +)?")
 # Flow collections close on their line and do not nest: with everything but the brackets and line
@@ -128,7 +127,7 @@ def _read(raw: bytes, wanted: Wanted | None) -> Sketch:
             len(screened.translate(None, _CONTROLS)) != len(screened)
             or len(masked.translate(None, _INDICATORS)) != len(masked)):
         raise _Refused  # (indicators inside a quoted scalar, as in a URL's `?` and `&`, are text)
-    if _DASHES.search(masked) or _UNPAIRED.search(masked.translate(None, _ALL_BUT_BRACKETS)):
+    if _UNPAIRED.search(masked.translate(None, _ALL_BUT_BRACKETS)):
         raise _Refused
     first = _FIRST_CONTENT.search(masked)
     if first is not None and not first[1] and masked.startswith(b"- ", first.start(2)):
@@ -219,6 +218,7 @@ class _Text:
     def __init__(self, raw: bytes, masked: bytes, wanted: Wanted | None = None) -> None:
         self.raw, self.masked, self.wanted = raw, masked, wanted
         self.qualifies = False  # with ``wanted``: the file may hold a resource whose elements match one of theirs
+        self.markers: re.Pattern[bytes] | None = None  # then, the elements such a resource holds one of
 
     def line_end(self, at: int) -> int:
         return self.masked.index(b"\n", at)
@@ -284,8 +284,8 @@ class _Text:
         while at != -1:
             starts.append(at)
             at = self.masked.find(dash, at + 1, end)
-        if not starts:
-            raise _Refused
+        if not starts or any(self.masked[at + indent + 3] in b" -" for at in starts):
+            raise _Refused  # an entry indented past its dash (`-  key`), or a nested sequence (`- - `)
         return list(zip(starts, [*starts[1:], end], strict=True))
 
     def entry(self, start: int, end: int, indent: int) -> Any:
@@ -323,14 +323,31 @@ class _Text:
 
     def may_match_elements(self, start: int, end: int) -> bool:
         """Whether the resources between ``start`` and ``end`` may hold an element set that shares a
-        deletion key with a wanted one: a set that does holds all but ⌊n / 9⌋ of the wanted set's n
-        elements (index.py), so the file holds them too, somewhere."""
+        deletion key with a wanted one. A set that does holds all but ⌊n / 9⌋ of the wanted set's n
+        elements (index.py): so the file holds them too, and the resource holds at least one of any
+        ⌊n / 9⌋ + 1 of them. Those of each wanted set that fewest items of the file hold become the
+        markers (`self.markers`) a resource is then searched for before its items are read."""
         assert self.wanted is not None
-        found = set(_ANY_ELEMENT.findall(self.masked, start, end))
-        if any(value[:1] == b'"' for value in found):
-            return True  # a quoted element: not worth unmasking here
-        present = {e for e in (_element_text(value) for value in found) if isinstance(e, str)}
-        return any(len(present & elements) >= least for elements, least in self.wanted.sets)
+        written = Counter(_ANY_ELEMENT.findall(self.masked, start, end))  # each value as written, how often
+        if any(value[:1] == b'"' for value in written):
+            return True  # a quoted element: not worth unmasking here; every resource is read
+        held_by: Counter[str] = Counter()
+        spelled: dict[str, list[bytes]] = {}
+        for value, times in written.items():
+            element = _element_text(value)
+            if isinstance(element, str):
+                held_by[element] += times
+                spelled.setdefault(element, []).append(value)
+        held = held_by.keys()
+        markers: set[str] = set()
+        for elements, least in self.wanted.sets:
+            if len(held & elements) >= least:
+                markers.update(sorted(elements, key=lambda e: (held_by.get(e, 0), e))[:len(elements) - least + 1])
+        values = tuple(sorted(v for marker in markers for v in spelled.get(marker, ()) if v))
+        if not values:
+            return False  # no item of the file holds a marker
+        self.markers = _elements_written(values)
+        return True
 
     def may_match_code_or_name(self, start: int, end: int, indent: int) -> bool:
         """Whether a resource of the sequence at ``indent`` between ``start`` and ``end`` may hold a
@@ -430,6 +447,8 @@ class _Text:
         if text(item) not in wanted.items:  # a deletion key holds the 项: no key of theirs can match
             lines = self.masked.count(b"\n", after, self.block_end(after, end, column))
             return lines > wanted.large or bool(_inline(inline)[0])
+        if self.markers is not None and not self.markers.search(self.masked, after, self.block_end(after, end, column)):
+            return False  # none of the rarest elements of a wanted set: no key of theirs can match
         elements, _ = self.items(at, inline, after, end, column)
         return len(elements) > wanted.large or not wanted.keys.isdisjoint(wanted.keys_of(item, elements))
 
@@ -534,6 +553,12 @@ def _line_value(rest: bytes) -> Any:
     if not stripped or stripped[:1] in (b"[", b"{"):
         return _ELSEWHERE
     return _plain(stripped)
+
+
+@lru_cache(maxsize=1024)
+def _elements_written(values: tuple[bytes, ...]) -> re.Pattern[bytes]:
+    """An `element` key holding one of ``values`` as `_ANY_ELEMENT` read them."""
+    return re.compile(rb"element *: +(?:" + b"|".join(map(re.escape, values)) + rb")(?=[,}\n])")
 
 
 @cache
