@@ -316,7 +316,7 @@ class _Text:
         entries = self.entries(first.start(), end, indent)
         if self.wanted is not None:
             self.qualifies = self.may_match_elements(first.start(), end)
-            if not self.qualifies and not self.may_match_code_or_name(first.start(), end, indent):
+            if not self.qualifies and not self.may_match_code_or_name(first.start(), end, indent, entries):
                 return [None] * len(entries), 0  # nothing of this file can matter: no resource read
         listed = [self.resource(start, stop, indent) for start, stop in entries]
         return [resource for resource, _ in listed], sum(count for _, count in listed)
@@ -328,50 +328,54 @@ class _Text:
         ⌊n / 9⌋ + 1 of them. Those of each wanted set that fewest items of the file hold become the
         markers (`self.markers`) a resource is then searched for before its items are read."""
         assert self.wanted is not None
-        written = Counter(_ANY_ELEMENT.findall(self.masked, start, end))  # each value as written, how often
+        found = _ANY_ELEMENT.findall(self.masked, start, end)
+        written = set(found)
         if any(value[:1] == b'"' for value in written):
             return True  # a quoted element: not worth unmasking here; every resource is read
-        held_by: Counter[str] = Counter()
         spelled: dict[str, list[bytes]] = {}
-        for value, times in written.items():
+        for value in written:
             element = _element_text(value)
             if isinstance(element, str):
-                held_by[element] += times
                 spelled.setdefault(element, []).append(value)
-        held = held_by.keys()
+        held = spelled.keys()
+        qualifying = [(elements, least) for elements, least in self.wanted.sets if len(held & elements) >= least]
+        if not qualifying:
+            return False
+        times = Counter(found)  # how many items hold each element: the rarest are the markers
+        held_by = {element: sum(times[v] for v in values) for element, values in spelled.items()}
         markers: set[str] = set()
-        for elements, least in self.wanted.sets:
-            if len(held & elements) >= least:
-                markers.update(sorted(elements, key=lambda e: (held_by.get(e, 0), e))[:len(elements) - least + 1])
+        for elements, least in qualifying:
+            markers.update(sorted(elements, key=lambda e: (held_by.get(e, 0), e))[:len(elements) - least + 1])
         values = tuple(sorted(v for marker in markers for v in spelled.get(marker, ()) if v))
         if not values:
             return False  # no item of the file holds a marker
         self.markers = _elements_written(values)
         return True
 
-    def may_match_code_or_name(self, start: int, end: int, indent: int) -> bool:
+    def may_match_code_or_name(self, start: int, end: int, indent: int, entries: list[tuple[int, int]]) -> bool:
         """Whether a resource of the sequence at ``indent`` between ``start`` and ``end`` may hold a
         wanted code or name, or more elements than ``large``, from all their lines at once: every
         value of a `code` or `name` key of a resource (a duplicate too, so more than the reader
-        keeps), unless one is not on its key's line or may run on; every items block's length."""
+        keeps), unless one is not on its key's line or may run on; every resource's `element` count."""
         wanted = self.wanted
         assert wanted is not None
         if _code_or_name_continued(indent).search(self.masked, start, end):
             return True  # read resource by resource, where it is refused or read exactly
-        for key, rest in _code_or_name_lines(indent).findall(self.raw, start, end):
+        lines = _code_or_name_lines(indent).findall(self.raw, start, end)
+        codes = _quoted_codes(indent).findall(self.raw, start, end)  # the common form, compared at once
+        if len(codes) == sum(1 for key, _ in lines if key == b"code"):
+            if not _encoded(wanted.codes).isdisjoint(codes):
+                return True
+            lines = [line for line in lines if line[0] == b"name"]
+        for key, rest in lines:
             value = _line_value(rest)
             if value is _UNSURE or value is _ELSEWHERE:
                 return True
             found = text(value)
             if found is not None and (found in wanted.codes if key == b"code" else wanted.normalise(found) in wanted.names):
                 return True
-        for items in _items_lines(indent).finditer(self.masked, start, end):
-            if _inline(items[1])[0]:
-                return True  # written inline: read resource by resource
-            following = _resource_line(indent).search(self.masked, items.end(), end)
-            if self.masked.count(b"\n", items.end(), following.start() if following else end) > wanted.large:
-                return True
-        return False
+        # More than ``large`` elements take more `element` keys than that (any text "element" counts).
+        return any(self.masked.count(b"element", a, b) > wanted.large for a, b in entries)
 
     def resource(self, start: int, end: int, indent: int) -> tuple[Resource | None, int]:
         """One resource (None when it is not a mapping) and the number of its items. Only the keys
@@ -559,6 +563,24 @@ def _line_value(rest: bytes) -> Any:
 def _elements_written(values: tuple[bytes, ...]) -> re.Pattern[bytes]:
     """An `element` key holding one of ``values`` as `_ANY_ELEMENT` read them."""
     return re.compile(rb"element *: +(?:" + b"|".join(map(re.escape, values)) + rb")(?=[,}\n])")
+
+
+_ENCODED: tuple[frozenset[str], frozenset[bytes]] = (frozenset(), frozenset())
+
+
+def _encoded(codes: frozenset[str]) -> frozenset[bytes]:
+    """``codes`` as UTF-8, kept for the run's one wanted set (every file compares against it)."""
+    global _ENCODED
+    if _ENCODED[0] is not codes:
+        _ENCODED = (codes, frozenset(code.encode() for code in codes))
+    return _ENCODED[1]
+
+
+@cache
+def _quoted_codes(indent: int) -> re.Pattern[bytes]:
+    """A `code` of a resource written as a quoted scalar with no space at either end, alone on its line."""
+    return re.compile(rb'\n(?: {%d}- | {%d})code: +"([^" \n](?:[^"\n]*[^" \n])?)" *(?:#[^\n]*)?(?=\n)'
+                      % (indent, indent + 2))
 
 
 @cache
