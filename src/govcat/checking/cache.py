@@ -183,15 +183,23 @@ def digests(paths: list[Path], record: dict[str, Any] | None) -> list[str]:
         written = int(record.get("written_ns", 0))
         for entry in (*record.get("files", []), *record.get("context", [])):
             seen[entry["path"]] = (entry["stat"], entry["content"])
-    out = []
+    out: list[str | None] = []
     for path in paths:
         known = seen.get(str(path))
         status = stat_of(path) if known is not None else None
-        if known is not None and status == known[0] and status[1] < written - RACY_NS:
-            out.append(known[1])
-        else:
-            out.append(file_digest(path))
-    return out
+        out.append(known[1] if known is not None and status == known[0] and status[1] < written - RACY_NS else None)
+    missing = [i for i, found in enumerate(out) if found is None]
+    if len(missing) > 8:
+        # Reading and hashing release the GIL: a province's 64 MB are hashed on every core.
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+            for i, found in zip(missing, pool.map(file_digest, [paths[i] for i in missing]), strict=True):
+                out[i] = found
+    for i in missing:
+        if out[i] is None:
+            out[i] = file_digest(paths[i])
+    return [found for found in out if found is not None]
 
 def _entry(result: FileResult) -> dict[str, Any]:
     doc = result.doc
