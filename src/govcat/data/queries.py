@@ -129,10 +129,16 @@ def samples(plan: Plan, failing: list[int], limit: int, with_duplicates: bool, r
         repeated = (exp.select(exp.alias_(key.copy(), "key")).from_(source.copy()).where(exp.Not(this=exp.Is(
             this=key.copy(), expression=exp.Null()))).group_by(key.copy())
             .having(exp.GT(this=exp.Count(this=exp.Star()), expression=lit(1))))
+        # A row whose key came before (seen > 1) repeats it whatever the other rows: the repeated keys
+        # only spare the window the rows of unique keys. Over the first rows that costs less than their
+        # second read (0.19 s -> 0.14 s for 192 k rows); over every row, where duplicates are few (or
+        # they would be looked for in the first rows), the window sees only theirs.
+        repeats = (exp.Not(this=exp.Is(this=key.copy(), expression=exp.Null())) if rows is not None
+                   else exp.In(this=key.copy(), query=repeated.subquery()))
         within = (exp.select("rn", exp.alias_(key.copy(), "v"), exp.alias_(exp.Window(
             this=exp.RowNumber(), partition_by=[key.copy()], order=exp.Order(expressions=[
                 exp.Ordered(this=exp.column("rn"))])), "seen")).from_(source.copy())
-            .where(exp.In(this=key.copy(), query=repeated.subquery())))
+            .where(repeats))
         first = (exp.select(exp.alias_(lit(DUPLICATE), "chk"), "rn", "v").from_(exp.alias_(exp.paren(within), "d"))
                  .where(exp.GT(this=exp.column("seen"), expression=lit(1)))
                  .order_by("rn").limit(limit))
