@@ -73,3 +73,25 @@ def test_a_spark_session_that_cannot_start_is_a_usage_error(tmp_path: Path) -> N
     result = govcat("data", "check", "101002001/000001", str(data), "--engine", "spark", "--spark-master",
                     "spark://127.0.0.1:1", cwd=REPO, env={**os.environ, "JAVA_HOME": "/nonexistent"})
     assert result.returncode == 2 and "Spark" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def frequent(tmp_path: Path) -> Path:
+    """Defects frequent enough (21 of 59 rows) that their samples are looked for in the first rows only
+    (check._samples): a wrong code set value and a repeated ID number."""
+    rows = defect_rows() + [good_row(i) for i in range(21, 60)]
+    for i in range(30, 51):
+        rows[i][5] = "99"
+        rows[i][0] = rows[29][0]
+    return write_csv(tmp_path / "people.csv", rows)
+
+
+def test_the_first_rows_pass_gives_duckdbs_samples_on_postgres(frequent: Path, pg_db: str) -> None:  # noqa: F811
+    duck = check(frequent, sample=5)
+    assert _essence(check(frequent, sample=5, engine="postgres", postgres_url=pg_db)) == _essence(duck)
+
+
+@pytest.mark.spark
+def test_the_first_rows_pass_gives_duckdbs_samples_on_spark(frequent: Path) -> None:
+    duck = check(frequent, sample=5)
+    assert _essence(check(frequent, sample=5, engine="spark", spark_master="local[2]")) == _essence(duck)
