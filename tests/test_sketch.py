@@ -298,3 +298,26 @@ def test_only_what_can_matter_is_kept_of_the_context(corpus: Path) -> None:
                 kept_somewhere += len(kept)
                 dropped_somewhere += len(whole[1]) - len(kept)
     assert kept_somewhere > 0 and dropped_somewhere > kept_somewhere
+
+
+def test_a_context_set_too_large_for_deletion_keys_alone_is_always_kept(tmp_path: Path) -> None:
+    """The index's prefix filter needs every set larger than deletion keys cover, whatever it holds:
+    kept even in a file that may match (where the rarest elements are searched first) and holds none of them."""
+    def catalog(provider: str, resources: list[tuple[str, list[str]]]) -> str:
+        text = f'provider: {{code: "{provider}", name: 某局}}\nresources:\n'
+        for code, elements in resources:
+            items = "".join(f"      - {{name: 项{i}, element: {e}, data_type: C}}\n" for i, e in enumerate(elements))
+            text += (f'  - code: "{code}"\n    name: 资源{code[-3:]}\n    classification: {{class: 主题信息资源, item: 公共服务}}\n'
+                     f"    items:\n{items}    published_on: 2023-01-01\n")
+        return text
+
+    mine = [f"DE{n:05d}" for n in range(100, 124)]  # 24: deletion keys, and large
+    other = [f"DE{n:05d}" for n in range(200, 225)]  # 25 that none of mine is
+    (tmp_path / "focus.yaml").write_text(catalog("P1", [("201010001/000001", mine)]), encoding="utf-8")
+    (tmp_path / "context.yaml").write_text(catalog("P2", [("201010001/000002", mine[:23]), ("201010001/000003", other),
+                                                          ("201010001/000004", other[:9])]), encoding="utf-8")
+    wanted = index.wanted([summary.of(stage.load(tmp_path / "focus.yaml", tmp_path, STD))])
+    whole, pruned = read_sketch(tmp_path / "context.yaml"), read_sketch(tmp_path / "context.yaml", wanted)
+    assert whole is not None and pruned is not None
+    assert [e.pointer for e in pruned[1]] == ["/resources/0", "/resources/1"]  # a key shared; large
+    assert pruned[1] == whole[1][:2]

@@ -444,14 +444,16 @@ class _Text:
         if not self.qualifies:
             lines = self.masked.count(b"\n", after, self.block_end(after, end, column))
             return lines > wanted.large or bool(_inline(inline)[0])  # items written inline: read them
+        block_end = self.block_end(after, end, column)
+        if bool(_inline(inline)[0]) or self.masked.count(b"\n", after, block_end) > wanted.large:
+            return True  # items written inline, or more lines of them than a set with deletion keys: read whole
         item = None
         if b"classification" in tokens:
             classification = self.field(*tokens[b"classification"], end, column)
             item = _sure(classification.get("item")) if isinstance(classification, dict) else None
         if text(item) not in wanted.items:  # a deletion key holds the 项: no key of theirs can match
-            lines = self.masked.count(b"\n", after, self.block_end(after, end, column))
-            return lines > wanted.large or bool(_inline(inline)[0])
-        if self.markers is not None and not self.markers.search(self.masked, after, self.block_end(after, end, column)):
+            return False
+        if self.markers is not None and not self.markers.search(self.masked, after, block_end):
             return False  # none of the rarest elements of a wanted set: no key of theirs can match
         elements, _ = self.items(at, inline, after, end, column)
         return len(elements) > wanted.large or not wanted.keys.isdisjoint(wanted.keys_of(item, elements))
