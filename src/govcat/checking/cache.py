@@ -183,23 +183,26 @@ def digests(paths: list[Path], record: dict[str, Any] | None) -> list[str]:
         written = int(record.get("written_ns", 0))
         for entry in (*record.get("files", []), *record.get("context", [])):
             seen[entry["path"]] = (entry["stat"], entry["content"])
-    out: list[str | None] = []
-    for path in paths:
+    out: dict[int, str] = {}
+    for i, path in enumerate(paths):
         known = seen.get(str(path))
         status = stat_of(path) if known is not None else None
-        out.append(known[1] if known is not None and status == known[0] and status[1] < written - RACY_NS else None)
-    missing = [i for i, found in enumerate(out) if found is None]
-    if len(missing) > 8:
-        # Reading and hashing release the GIL: a province's 64 MB are hashed on every core.
-        from concurrent.futures import ThreadPoolExecutor
+        if known is not None and status == known[0] and status[1] < written - RACY_NS:
+            out[i] = known[1]
+    missing = [i for i in range(len(paths)) if i not in out]
+    out.update(zip(missing, _file_digests([paths[i] for i in missing]), strict=True))
+    return [out[i] for i in range(len(paths))]
 
-        with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-            for i, found in zip(missing, pool.map(file_digest, [paths[i] for i in missing]), strict=True):
-                out[i] = found
-    for i in missing:
-        if out[i] is None:
-            out[i] = file_digest(paths[i])
-    return [found for found in out if found is not None]
+
+def _file_digests(paths: list[Path]) -> list[str]:
+    if len(paths) <= 8:
+        return [file_digest(path) for path in paths]
+    # Reading and hashing release the GIL: a province's 64 MB are hashed on every core.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        return list(pool.map(file_digest, paths))
+
 
 def _entry(result: FileResult) -> dict[str, Any]:
     doc = result.doc

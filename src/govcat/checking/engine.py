@@ -294,11 +294,8 @@ def _stage_one(paths: list[Path], rules: list[Rule], ctx: Context, settings: Set
     kept = [p.name for p in products if p.cached]
     # Summaries read for what some files wanted are kept apart from whole ones, under what they wanted
     # (whole ones, a checked file's, serve them too: `also`).
-    interest = ctx.wanted
-    salted = cache.Cache(store.folder, cache.digest(
-        store.salt, ",".join(r.code for r in rules), *kept,
-        *(() if interest is None else ("wanted", *sorted(interest.codes), "|", *sorted(interest.names), "|",
-                                       *map(str, sorted(interest.keys)), "|", *sorted(map(str, interest.items))))))
+    salted = cache.Cache(store.folder, cache.digest(store.salt, ",".join(r.code for r in rules), *kept,
+                                                    *(ctx.wanted.digest_parts() if ctx.wanted else ())))
     shown = [display(path, settings.cwd) for path in paths]
     if contents is None:
         contents = [cache.file_digest(path) for path in paths]

@@ -120,10 +120,10 @@ class Entry(NamedTuple):
 
 
 def entries(doc: Document) -> list[Entry]:
-    return memo(doc, "index", lambda: [entry(pointer, res) for pointer, res in resources(doc)])
+    return memo(doc, "index", lambda: [_entry(pointer, res) for pointer, res in resources(doc)])
 
 
-def entry(pointer: str, res: dict[str, Any]) -> Entry:
+def _entry(pointer: str, res: dict[str, Any]) -> Entry:
     elements = frozenset(e for i in items_of(res.get("items")) if isinstance(i, dict) and isinstance(e := i.get("element"), str))
     return make_entry(pointer, res.get("code"), res.get("name"), obj(res.get("classification")).get("item"), elements,
                       res.get("published_on"))

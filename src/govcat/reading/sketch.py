@@ -62,6 +62,11 @@ class Wanted(NamedTuple):
     normalise: Callable[[str], str]
     keys_of: Callable[[Any, frozenset[str]], tuple[int, ...]]
 
+    def digest_parts(self) -> tuple[str, ...]:
+        """What decides which resources are kept, as text: the cache keeps the summaries under it."""
+        return ("wanted", *sorted(self.codes), "|", *sorted(self.names), "|", *map(str, sorted(self.keys)), "|",
+                *sorted(map(str, self.items)))
+
 
 class _Refused(Exception):
     """The text is outside what the sketch reads: the caller parses it."""
@@ -567,15 +572,10 @@ def _elements_written(values: tuple[bytes, ...]) -> re.Pattern[bytes]:
     return re.compile(rb"element *: +(?:" + b"|".join(map(re.escape, values)) + rb")(?=[,}\n])")
 
 
-_ENCODED: tuple[frozenset[str], frozenset[bytes]] = (frozenset(), frozenset())
-
-
+@lru_cache(maxsize=4)
 def _encoded(codes: frozenset[str]) -> frozenset[bytes]:
-    """``codes`` as UTF-8, kept for the run's one wanted set (every file compares against it)."""
-    global _ENCODED
-    if _ENCODED[0] is not codes:
-        _ENCODED = (codes, frozenset(code.encode() for code in codes))
-    return _ENCODED[1]
+    """``codes`` as UTF-8, made once for the run's wanted codes (every file compares against them)."""
+    return frozenset(code.encode() for code in codes)
 
 
 @cache
@@ -595,17 +595,6 @@ def _code_or_name_continued(indent: int) -> re.Pattern[bytes]:
     """A `code` or `name` line followed by a deeper line (after blank and comment lines)."""
     return re.compile(rb"\n(?: {%d}- | {%d})(?:code|name):[^\n]*\n(?: *+(?:#[^\n]*)?\n)*+ {%d}"
                       % (indent, indent + 2, indent + 3))
-
-
-@cache
-def _items_lines(indent: int) -> re.Pattern[bytes]:
-    return re.compile(rb"\n(?: {%d}- | {%d})items:(?= |\n)([^\n]*)" % (indent, indent + 2))
-
-
-@cache
-def _resource_line(indent: int) -> re.Pattern[bytes]:
-    """The next line of a resource at its own level: a key, or the next resource's dash."""
-    return re.compile(rb"\n(?: {%d}- | {%d}[A-Za-z_])" % (indent, indent + 2))
 
 
 def _inline(inline: bytes) -> tuple[bytes, int]:

@@ -46,7 +46,7 @@ class Context:
     index: Index | None = None  # set for the workspace stage only
     library: Library | None = None  # every version of the standard the workspace knows (GC704, GC707)
     # When part of a workspace is validated: what of the files read as context can matter to the
-    # files reported (issue 15); the rest of them is not kept (nor cached: it depends on the part).
+    # files reported (issue 15); the rest of them is not read (the cache keeps what is, under this).
     wanted: Wanted | None = None
 
     @property
