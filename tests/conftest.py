@@ -112,6 +112,15 @@ def workspace(tmp_path: Path):  # type: ignore[no-untyped-def]
     return make
 
 
+def make_corpus(out: Path, departments: int, resources: int, items: int, defective: float) -> Path:
+    """A benchmark corpus (benchmarks/corpus.py, seed 0) written to ``out``: a workspace of
+    ``departments`` catalogs with planted defects."""
+    subprocess.run([sys.executable, str(REPO / "benchmarks" / "corpus.py"), str(out), "--departments", str(departments),
+                    "--resources", str(resources), "--items", str(items), "--defective", str(defective)],
+                   check=True, capture_output=True, timeout=300)
+    return out
+
+
 def copy_repository(dest: Path) -> Path:
     """The repository's tracked files as they are in the working tree (uncommitted edits included),
     copied to ``dest``: tests that build, generate or load work there, never in the checkout."""

@@ -15,15 +15,13 @@ from pathlib import Path
 import pytest
 
 from govcat.checking import cache
-from tests.conftest import AS_OF, REPO, govcat
+from tests.conftest import AS_OF, REPO, govcat, make_corpus
 
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("corpus")
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "corpus.py"), str(root), "--departments", "10",
-                    "--resources", "8", "--items", "6", "--defective", "0.4"], check=True, capture_output=True,
-                   timeout=300)
+    make_corpus(root, 10, 8, 6, 0.4)
     return root
 
 

@@ -21,7 +21,7 @@ import pytest
 import yaml
 from stdnum.cn import uscc
 
-from tests.conftest import AS_OF, REPO, govcat, run
+from tests.conftest import AS_OF, REPO, govcat, make_corpus, run
 from tests.test_ci import GIT_ENV
 
 
@@ -54,9 +54,7 @@ def test_each_example_folder_is_judged_as_in_the_whole_workspace(tmp_path: Path)
 
 
 def test_the_invariant_holds_on_the_defective_corpus(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "corpus.py"), str(tmp_path), "--departments", "12",
-                    "--resources", "8", "--items", "6", "--defective", "0.4"], check=True, capture_output=True,
-                   timeout=300)
+    make_corpus(tmp_path, 12, 8, 6, 0.4)
     whole = run(tmp_path, [tmp_path / "catalogs"])
     workspace_codes = {"GC203", "GC204", "GC205", "GC601"}
     assert workspace_codes <= {f.code for f in whole.findings}  # the corpus exercises every workspace rule
@@ -67,9 +65,7 @@ def test_the_invariant_holds_with_the_cache_whatever_ran_before(tmp_path: Path) 
     """With the incremental cache: each folder first (its context read for what it wants and kept
     so), then the whole workspace, then each folder again (from the whole run's entries and from its
     own record), then after an edit of another department's file the folder's record is not replayed."""
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "corpus.py"), str(tmp_path / "ws"), "--departments", "8",
-                    "--resources", "8", "--items", "6", "--defective", "0.4"], check=True, capture_output=True,
-                   timeout=300)
+    make_corpus(tmp_path / "ws", 8, 8, 6, 0.4)
     root, cached = tmp_path / "ws", {"cache": True, "cache_dir": tmp_path / "cache"}
     folders = sorted(p for p in (root / "catalogs").iterdir() if p.is_dir())
     first = {folder.name: _findings(run(root, [folder], **cached)) for folder in folders}

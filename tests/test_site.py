@@ -34,7 +34,7 @@ from govcat.core.findings import Finding
 from govcat.publishing import metrics, site
 from govcat.publishing.generators import docs
 
-from .conftest import REPO, write_workspace
+from .conftest import REPO, make_corpus, write_workspace
 from .conftest import run as validate
 
 AS_OF = "2026-11-22"
@@ -621,9 +621,7 @@ def test_generate_keys_are_repository_paths() -> None:
 def test_a_province_dashboard_charts_those_that_need_attention(tmp_path: Path) -> None:
     """With more departments than fit in a chart, each chart shows the lowest rates (the most
     findings) and says so, and the by-rule table names the departments instead of a column each."""
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "corpus.py"), str(tmp_path), "--departments", "25",
-                    "--resources", "4", "--items", "5", "--defective", "0.3"], check=True, capture_output=True,
-                   timeout=120)
+    make_corpus(tmp_path, 25, 4, 5, 0.3)
     as_of = date(2026, 11, 22)
     snapshot = jobs.validate([tmp_path / "catalogs"], as_of, tmp_path)
     board = metrics.dashboard(snapshot, as_of)

@@ -6,8 +6,6 @@ read exactly, and accepts the catalogs departments write."""
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -22,7 +20,7 @@ from govcat.core.access import memo
 from govcat.core.document import FATAL_CODES
 from govcat.reading import sketch
 from govcat.standard import load as load_standard
-from tests.conftest import REPO
+from tests.conftest import REPO, make_corpus
 from tests.test_fuzz import CATALOG_DATA, FUZZ, yaml_files
 
 STD = load_standard()
@@ -63,9 +61,7 @@ def test_every_example_catalog_is_sketched_as_it_is_read() -> None:
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("corpus")
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "corpus.py"), str(out), "--departments", "8",
-                    "--resources", "12", "--items", "9", "--defective", "0.3"], check=True, capture_output=True,
-                   timeout=300)
+    make_corpus(out, 8, 12, 9, 0.3)
     return out
 
 

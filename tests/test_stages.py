@@ -22,7 +22,7 @@ from govcat.checking.rules.base import Context
 from govcat.core.errors import UsageError
 from govcat.publishing import convert
 from govcat.standard import load as load_standard
-from tests.conftest import AS_OF, REPO
+from tests.conftest import AS_OF, make_corpus
 
 WORKSPACE_RULES = {"GC203", "GC204", "GC205", "GC601"}
 
@@ -31,9 +31,7 @@ WORKSPACE_RULES = {"GC203", "GC204", "GC205", "GC601"}
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A defective corpus of 8 departments, one of them filled in Excel and one saved by WPS in GBK."""
     root = tmp_path_factory.mktemp("stages")
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "corpus.py"), str(root), "--departments", "8",
-                    "--resources", "12", "--items", "6", "--defective", "0.5"],
-                   check=True, capture_output=True, text=True, timeout=120)
+    make_corpus(root, 8, 12, 6, 0.5)
     manifest = json.loads((root / "corpus.json").read_text(encoding="utf-8"))
     files = sorted((root / "catalogs").glob("*/catalog.yaml"))
     defective = {d["file"] for d in manifest["defects"]}
