@@ -127,9 +127,14 @@ def test_gb32100_check_digit_agrees_with_python_stdnum() -> None:
     alphabet = checks.GB32100_CHARS
     values = ["".join(rnd.choice(alphabet) for _ in range(2)) + f"{rnd.randrange(10**6):06d}"
               + "".join(rnd.choice(alphabet) for _ in range(10)) for _ in range(400)]
+    # characters 3-17 all digits, as most codes are: the integer path (checks.gb32100_wrong)
+    values += ["".join(rnd.choice(alphabet) for _ in range(2)) + f"{rnd.randrange(10**15):015d}"
+               + rnd.choice(alphabet) for _ in range(400)]
+    values += [v[:17] + uscc.calc_check_digit(v[:17]) for v in values[-40:]]  # each path right, too
+    values += [v[:17] + uscc.calc_check_digit(v[:17]) for v in values[:40]]
     wrong = _sql_failures(values, "gb32100", "")
     assert wrong == [uscc.calc_check_digit(v[:17]) != v[17] for v in values]
-    assert 0 < sum(wrong) < len(values)
+    assert 0 < sum(wrong[:400]) < 400 and 0 < sum(wrong[400:800]) < 400 and not any(wrong[800:])
 
 
 def _gb11714(body: str) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.datacases import HEADERS, check, defect_rows, good_row, write_csv
+from tests.datacases import HEADERS, check, counts, defect_rows, good_row, write_csv
 from tests.postgres import pg_db, pg_url  # noqa: F401
 
 
@@ -95,3 +95,50 @@ def test_the_first_rows_pass_gives_duckdbs_samples_on_postgres(frequent: Path, p
 def test_the_first_rows_pass_gives_duckdbs_samples_on_spark(frequent: Path) -> None:
     duck = check(frequent, sample=5)
     assert _essence(check(frequent, sample=5, engine="spark", spark_master="local[2]")) == _essence(duck)
+
+
+
+CREDIT_RESOURCE = "104005001/000003"  # 经营异常名录信息: 统一社会信用代码 (GB 32100 check digit) is its key
+
+
+@pytest.fixture
+def credit_codes(tmp_path: Path) -> tuple[Path, int]:
+    """统一社会信用代码 of both forms the check digit is computed for (characters 3-17 all digits: one
+    integer; letters among them: a lookup per character), right and wrong, and how many have a wrong
+    check digit by python-stdnum."""
+    import random
+    import re
+
+    from stdnum.cn import uscc
+
+    from govcat.data.checks import GB32100_CHARS, GB32100_SHAPE
+
+    rnd = random.Random(12)
+    codes = []
+    for i in range(60):
+        head = rnd.choice("159") + rnd.choice("123") + f"{rnd.randrange(110000, 660000)}"
+        body = (f"{rnd.randrange(10**9):09d}" if i % 2
+                else "".join(rnd.choice(GB32100_CHARS) for _ in range(8)) + rnd.choice(GB32100_CHARS[10:]))
+        codes.append(head + body + (uscc.calc_check_digit(head + body) if i % 3 else rnd.choice(GB32100_CHARS)))
+    codes[7] = "91330106MA2ABCDEFI"  # I is not in the alphabet: a wrong shape (GC815), no check digit
+    wrong = sum(bool(re.fullmatch(GB32100_SHAPE, c)) and uscc.calc_check_digit(c[:17]) != c[17] for c in codes)
+    rows = [[code, f"示范企业{i}"] for i, code in enumerate(codes)]
+    return write_csv(tmp_path / "credit.csv", rows, headers=["统一社会信用代码", "机构名称"]), wrong
+
+
+def test_credit_code_check_digits_are_the_same_on_postgres(credit_codes: tuple[Path, int],
+                                                           pg_db: str) -> None:  # noqa: F811
+    table, wrong = credit_codes
+    duck = check(table, sample=5, resource=CREDIT_RESOURCE)
+    assert 5 < counts(duck)[("GC817", "统一社会信用代码")] == wrong
+    assert counts(duck)[("GC815", "统一社会信用代码")] == 1
+    postgres = check(table, sample=5, resource=CREDIT_RESOURCE, engine="postgres", postgres_url=pg_db)
+    assert _essence(postgres) == _essence(duck)
+
+
+@pytest.mark.spark
+def test_credit_code_check_digits_are_the_same_on_spark(credit_codes: tuple[Path, int]) -> None:
+    table, _ = credit_codes
+    duck = check(table, sample=5, resource=CREDIT_RESOURCE)
+    assert _essence(check(table, sample=5, resource=CREDIT_RESOURCE, engine="spark",
+                          spark_master="local[2]")) == _essence(duck)

@@ -35,6 +35,8 @@ GB11643_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 GB32100_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 GB11714_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 GB11643_SHAPE = r"[0-9]{17}[0-9X]"
+GB32100_SHAPE = r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}"
+GB32100_DIGITS = r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{15}[0-9A-HJ-NPQRTUWXY]"  # the common case: 3-17 all digits
 CHECKSUMS = {"gb11643": "GB 11643-1999", "gb32100": "GB 32100-2015", "gb11714": "GB 11714-1997"}
 ID_ELEMENT, BIRTH_ELEMENT, GENDER_ELEMENT, UPDATED_ELEMENT = "DE00001", "DE00004", "DE00003", "DE00305"
 # Dates that lie in the future by nature (有效期截止日期, 到期日期…) are not checked against the as-of date.
@@ -158,20 +160,49 @@ def gb11643_digit(value: SQL, position: int) -> SQL:
     return mod(exp.paren(exp.IntDiv(this=gb11643_number(value), expression=lit(10 ** (17 - position)))), 10)
 
 
+def digits_weighted_sum(number: SQL, weights: tuple[int, ...]) -> SQL:
+    """The sum of digit × weight over the len(weights) decimal digits of ``number`` (a non-negative
+    integer; the first weight is the most significant digit's), from its quotients q_k = number // 10^k
+    alone: digit_k = q_k - 10 q_(k+1), so the sum is that of q_k × (w_k - 10 w_(k-1)). One integer
+    division per digit instead of a division and a modulo: a third of the time (0.14 -> 0.05 s per
+    million IDs). Each term stays under 10^18, so the BIGINT sum cannot overflow on any engine."""
+    by_power = {len(weights) - 1 - i: w for i, w in enumerate(weights)}
+    total: SQL = None
+    for k in range(len(weights)):
+        coefficient = by_power[k] - 10 * by_power.get(k - 1, 0)
+        quotient = number.copy() if k == 0 else exp.paren(exp.IntDiv(this=number.copy(), expression=lit(10 ** k)))
+        term = exp.Mul(this=quotient, expression=lit(abs(coefficient)))
+        if total is None:
+            total = term if coefficient >= 0 else exp.Neg(this=term)
+        else:
+            total = (exp.Add if coefficient >= 0 else exp.Sub)(this=total, expression=term)
+    return exp.paren(total)
+
+
 def gb11643_wrong(value: SQL) -> SQL:
     """GB 11643-1999: ISO 7064 MOD 11-2 over the 17 digits; the check character from `10X98765432`."""
-    total: SQL = exp.Mul(this=gb11643_digit(value, 1), expression=lit(GB11643_WEIGHTS[0]))
-    for i, w in enumerate(GB11643_WEIGHTS[1:], start=2):
-        total = exp.Add(this=total, expression=exp.Mul(this=gb11643_digit(value, i), expression=lit(w)))
-    total = exp.Cast(this=total, to=exp.DataType.build("INT"))  # PostgreSQL's DIV gives a numeric, not an integer
+    total = exp.Cast(this=digits_weighted_sum(gb11643_number(value), GB11643_WEIGHTS),
+                     to=exp.DataType.build("INT"))  # PostgreSQL's DIV gives a numeric, not an integer
     expected = exp.Substring(this=lit("10X98765432"), start=exp.Add(this=mod(total, 11), expression=lit(1)),
                              length=lit(1))
     return exp.NEQ(this=substr(value, 18, 1), expression=expected)
 
 
 def gb32100_wrong(value: SQL) -> SQL:
-    """GB 32100-2015: weights 3^(i-1) mod 31 over 31 characters; check = (31 - sum mod 31) mod 31."""
-    expected = mod(exp.Sub(this=lit(31), expression=mod(weighted_sum(value, GB32100_WEIGHTS, GB32100_CHARS), 31)), 31)
+    """GB 32100-2015: weights 3^(i-1) mod 31 over 31 characters; check = (31 - sum mod 31) mod 31.
+    Characters 3-8 are the division code and 9-17 mostly a digits-only organization code: when all 15
+    are digits (GB32100_DIGITS, the regex that also stands for the shape's), they are one integer cast
+    and digits_weighted_sum; otherwise each character's value is looked up (a SUBSTRING and a STRPOS
+    each, the dearest part of the whole aggregate before: 0.48 -> 0.15 s per million codes)."""
+    # a column of its own (engines do not share what a CASE holds); NULL, not a cast that raises, elsewhere
+    body = shared(case(full_match(value, GB32100_DIGITS), exp.Cast(this=substr(value, 3, 15), to=exp.DataType.build(
+        "BIGINT")), exp.Null()))
+    digits = exp.paren(exp.Add(this=exp.Add(
+        this=exp.Mul(this=char_value(value, 1, GB32100_CHARS), expression=lit(GB32100_WEIGHTS[0])),
+        expression=exp.Mul(this=char_value(value, 2, GB32100_CHARS), expression=lit(GB32100_WEIGHTS[1]))),
+        expression=digits_weighted_sum(body, GB32100_WEIGHTS[2:])))
+    total = case(full_match(value, GB32100_DIGITS), digits, weighted_sum(value, GB32100_WEIGHTS, GB32100_CHARS))
+    expected = mod(exp.Sub(this=lit(31), expression=mod(total, 31)), 31)
     return exp.NEQ(this=char_value(value, 18, GB32100_CHARS), expression=expected)
 
 
@@ -184,10 +215,11 @@ def gb11714_wrong(value: SQL) -> SQL:
 
 # Shapes (anchored) and a stricter pattern each asked of the same values by another check: every value
 # the stricter one matches has the shape.
-_STRICTER = {anchored("[0-9]{8}"): DATE, anchored("[0-9]{14}"): DATE + TIME, anchored(GB11643_SHAPE): GB11643_BIRTH}
+_STRICTER = {anchored("[0-9]{8}"): DATE, anchored("[0-9]{14}"): DATE + TIME, anchored(GB11643_SHAPE): GB11643_BIRTH,
+             anchored(GB32100_SHAPE): GB32100_DIGITS}
 
 _CHECKSUM_SQL = {"gb11643": (gb11643_wrong, GB11643_SHAPE),
-                 "gb32100": (gb32100_wrong, r"[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}"),
+                 "gb32100": (gb32100_wrong, GB32100_SHAPE),
                  "gb11714": (gb11714_wrong, r"[0-9A-Z]{8}[0-9X]")}
 
 
