@@ -78,9 +78,10 @@ def aggregate(plan: Plan) -> SQL:
         columns.append(exp.alias_(exp.Count(this=exp.Distinct(expressions=[key.copy()])), "key_d"))
     if newest is not None:
         columns.append(exp.alias_(newest, "newest"))
-    # every column is named here, so the reader parses all of them and reports the rows it rejects (it
-    # skips the columns a query does not ask for); a count costs nothing beside the checks
-    columns += [exp.alias_(exp.Count(this=col(c)), f"n{c}") for c in range(plan.columns)]
+    # every column is named, so the reader parses all of them and reports the rows it rejects (it skips
+    # the columns a query does not ask for): a column no check reads is counted
+    checked = {check.column for check in plan.checks}
+    columns += [exp.alias_(exp.Count(this=col(c)), f"n{c}") for c in range(plan.columns) if c not in checked]
     return exp.select(*columns, copy=False).from_(judged, copy=False)
 
 
