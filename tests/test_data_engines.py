@@ -97,7 +97,6 @@ def test_the_first_rows_pass_gives_duckdbs_samples_on_spark(frequent: Path) -> N
     assert _essence(check(frequent, sample=5, engine="spark", spark_master="local[2]")) == _essence(duck)
 
 
-
 CREDIT_RESOURCE = "104005001/000003"  # 经营异常名录信息: 统一社会信用代码 (GB 32100 check digit) is its key
 
 

@@ -147,12 +147,19 @@ TIME = "(?:[01][0-9]|2[0-3])[0-5][0-9][0-5][0-9]"
 GB11643_BIRTH = f"[0-9]{{6}}{DATE}[0-9]{{3}}[0-9X]"  # GB11643_SHAPE whose digits 7-14 are a real date
 
 
+def digits_number(value: SQL, digits: SQL, start: int, length: int) -> SQL:
+    """Characters ``start``..``start + length - 1`` as one integer where ``digits`` (a match that makes
+    them all digits) holds, NULL elsewhere: guarded, as a cast of letters raises in PostgreSQL and Spark.
+    One cast per row, a shared column (engines do not share what a CASE holds), instead of a substring
+    per digit: check digits are taken from it by integer arithmetic (digits_weighted_sum)."""
+    return shared(case(digits, exp.Cast(this=substr(value, start, length), to=exp.DataType.build("BIGINT")),
+                       exp.Null()))
+
+
 def gb11643_number(value: SQL) -> SQL:
-    """The first 17 digits of a citizen ID as one integer, NULL unless the ID has its shape. One cast per
-    row (a shared column) instead of a substring per digit: the check digit and the sex digit are taken
-    from it by integer arithmetic. Guarded here, as a cast of letters raises in PostgreSQL and Spark."""
-    return shared(case(full_match(value, GB11643_SHAPE), exp.Cast(this=substr(value, 1, 17), to=exp.DataType.build(
-        "BIGINT")), exp.Null()))
+    """The first 17 digits of a citizen ID as one integer, NULL unless the ID has its shape; the check
+    digit and the sex digit are taken from it."""
+    return digits_number(value, full_match(value, GB11643_SHAPE), 1, 17)
 
 
 def gb11643_digit(value: SQL, position: int) -> SQL:
@@ -191,14 +198,12 @@ def gb32100_wrong(value: SQL) -> SQL:
     are digits (GB32100_DIGITS, the regex that also stands for the shape's), they are one integer cast
     and digits_weighted_sum; otherwise each character's value is looked up (a SUBSTRING and a STRPOS
     each, the dearest part of the whole aggregate before: 0.48 -> 0.2 s per million codes)."""
-    # a column of its own (engines do not share what a CASE holds); NULL, not a cast that raises, elsewhere
-    body = shared(case(full_match(value, GB32100_DIGITS), exp.Cast(this=substr(value, 3, 15), to=exp.DataType.build(
-        "BIGINT")), exp.Null()))
-    digits = exp.paren(exp.Add(this=exp.Add(
+    all_digits = full_match(value, GB32100_DIGITS)
+    fast = exp.paren(exp.Add(this=exp.Add(
         this=exp.Mul(this=char_value(value, 1, GB32100_CHARS), expression=lit(GB32100_WEIGHTS[0])),
         expression=exp.Mul(this=char_value(value, 2, GB32100_CHARS), expression=lit(GB32100_WEIGHTS[1]))),
-        expression=digits_weighted_sum(body, GB32100_WEIGHTS[2:])))
-    total = case(full_match(value, GB32100_DIGITS), digits, weighted_sum(value, GB32100_WEIGHTS, GB32100_CHARS))
+        expression=digits_weighted_sum(digits_number(value, all_digits.copy(), 3, 15), GB32100_WEIGHTS[2:])))
+    total = case(all_digits, fast, weighted_sum(value, GB32100_WEIGHTS, GB32100_CHARS))
     expected = mod(exp.Sub(this=lit(31), expression=mod(total, 31)), 31)
     return exp.NEQ(this=char_value(value, 18, GB32100_CHARS), expression=expected)
 
